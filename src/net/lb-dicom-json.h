@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "lb-study.h"
+
+G_BEGIN_DECLS
+
+/* Reading the DICOM JSON model (PS3.18 F.2), tolerant of what real archives
+ * send. Tags are "GGGGEEEE" strings, e.g. 0x0020000D → "0020000D". */
+
+char      *lb_dicom_json_get_string (JsonObject *dataset,
+                                     guint32     tag);
+gboolean   lb_dicom_json_get_int    (JsonObject *dataset,
+                                     guint32     tag,
+                                     gint64     *out);
+LbStudy   *lb_dicom_json_to_study   (JsonObject *dataset,
+                                     GError    **error);
+GPtrArray *lb_dicom_json_parse_studies (const char *data,
+                                        gsize       length,
+                                        GError    **error);
+
+G_END_DECLS

@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "lb-config.h"
+
+#include "lb-worklist-view.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <string.h>
+
+struct _LbWorklistView
+{
+  GtkWidget parent_instance;
+
+  GtkWidget *box;
+  GtkSearchEntry *search_entry;
+  GtkStack *stack;
+  AdwStatusPage *error_page;
+  GtkColumnView *column_view;
+  GtkColumnViewColumn *date_column;
+  GtkLabel *count_label;
+
+  GListStore *studies;
+  GtkFilterListModel *filter_model;
+  GtkSortListModel *sort_model;
+  GtkSingleSelection *selection;
+  GtkCustomFilter *filter;
+};
+
+G_DEFINE_FINAL_TYPE (LbWorklistView, lb_worklist_view, GTK_TYPE_WIDGET)
+
+enum {
+  STUDY_ACTIVATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+update_count (LbWorklistView *self)
+{
+  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
+  guint total = g_list_model_get_n_items (G_LIST_MODEL (self->studies));
+  g_autofree char *text = NULL;
+
+  if (shown == total)
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u study", "%u studies", total), total);
+  else
+    /* Translators: "3 of 12 studies shown" */
+    text = g_strdup_printf (_("%u of %u studies shown"), shown, total);
+  gtk_label_set_text (self->count_label, text);
+}
+
+static gboolean
+match_study (gpointer item,
+             gpointer user_data)
+{
+  LbWorklistView *self = user_data;
+  LbStudy *study = item;
+  const char *needle = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  g_autofree char *folded_needle = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *id = NULL;
+
+  if (needle == NULL || needle[0] == '\0')
+    return TRUE;
+  folded_needle = g_utf8_casefold (needle, -1);
+  name = g_utf8_casefold (lb_study_get_patient_name (study) ? lb_study_get_patient_name (study) : "", -1);
+  id = g_utf8_casefold (lb_study_get_patient_id (study) ? lb_study_get_patient_id (study) : "", -1);
+  return strstr (name, folded_needle) != NULL || strstr (id, folded_needle) != NULL;
+}
+
+static void
+search_changed_cb (LbWorklistView *self)
+{
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  update_count (self);
+}
+
+static void
+row_activated_cb (LbWorklistView *self,
+                  guint           position)
+{
+  g_autoptr (LbStudy) study = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+
+  if (study != NULL)
+    g_signal_emit (self, signals[STUDY_ACTIVATED], 0, study);
+}
+
+static void
+lb_worklist_view_dispose (GObject *object)
+{
+  LbWorklistView *self = LB_WORKLIST_VIEW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), LB_TYPE_WORKLIST_VIEW);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->studies);
+
+  G_OBJECT_CLASS (lb_worklist_view_parent_class)->dispose (object);
+}
+
+static void
+lb_worklist_view_class_init (LbWorklistViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = lb_worklist_view_dispose;
+
+  signals[STUDY_ACTIVATED] =
+    g_signal_new ("study-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, LB_TYPE_STUDY);
+
+  g_type_ensure (LB_TYPE_STUDY);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/lb-worklist-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, LbWorklistView, box);
+  gtk_widget_class_bind_template_child (widget_class, LbWorklistView, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, LbWorklistView, stack);
+  gtk_widget_class_bind_template_child (widget_class, LbWorklistView, error_page);
+  gtk_widget_class_bind_template_child (widget_class, LbWorklistView, column_view);
+  gtk_widget_class_bind_template_child (widget_class, LbWorklistView, date_column);
+  gtk_widget_class_bind_template_child (widget_class, LbWorklistView, count_label);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+lb_worklist_view_init (LbWorklistView *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->studies = g_list_store_new (LB_TYPE_STUDY);
+  self->filter = gtk_custom_filter_new (match_study, self, NULL);
+  self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->studies)),
+                                                  GTK_FILTER (self->filter));
+  self->sort_model = gtk_sort_list_model_new (G_LIST_MODEL (self->filter_model),
+                                              g_object_ref (gtk_column_view_get_sorter (self->column_view)));
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (self->sort_model));
+  gtk_single_selection_set_autoselect (self->selection, TRUE);
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  /* Newest first. */
+  gtk_column_view_sort_by_column (self->column_view, self->date_column, GTK_SORT_DESCENDING);
+
+  gtk_stack_set_visible_child_name (self->stack, "loading");
+}
+
+void
+lb_worklist_view_set_loading (LbWorklistView *self)
+{
+  g_return_if_fail (LB_IS_WORKLIST_VIEW (self));
+
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->studies)) == 0)
+    gtk_stack_set_visible_child_name (self->stack, "loading");
+}
+
+void
+lb_worklist_view_set_error (LbWorklistView *self,
+                            const char     *message)
+{
+  g_return_if_fail (LB_IS_WORKLIST_VIEW (self));
+
+  adw_status_page_set_description (self->error_page, message);
+  gtk_stack_set_visible_child_name (self->stack, "error");
+}
+
+/**
+ * lb_worklist_view_set_studies:
+ * @studies: (element-type LbStudy): the studies to list
+ */
+void
+lb_worklist_view_set_studies (LbWorklistView *self,
+                              GPtrArray      *studies)
+{
+  g_return_if_fail (LB_IS_WORKLIST_VIEW (self));
+  g_return_if_fail (studies != NULL);
+
+  g_list_store_splice (self->studies, 0,
+                       g_list_model_get_n_items (G_LIST_MODEL (self->studies)),
+                       studies->pdata, studies->len);
+  gtk_stack_set_visible_child_name (self->stack, studies->len > 0 ? "list" : "empty");
+  update_count (self);
+}
+
+guint
+lb_worklist_view_get_n_shown (LbWorklistView *self)
+{
+  g_return_val_if_fail (LB_IS_WORKLIST_VIEW (self), 0);
+  return g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
+}
+
+/**
+ * lb_worklist_view_get_selected:
+ *
+ * Returns: (transfer none) (nullable): the selected study
+ */
+LbStudy *
+lb_worklist_view_get_selected (LbWorklistView *self)
+{
+  g_return_val_if_fail (LB_IS_WORKLIST_VIEW (self), NULL);
+  return gtk_single_selection_get_selected_item (self->selection);
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "lb-study.h"
+
+G_BEGIN_DECLS
+
+#define LB_TYPE_WORKLIST_VIEW (lb_worklist_view_get_type ())
+G_DECLARE_FINAL_TYPE (LbWorklistView, lb_worklist_view, LB, WORKLIST_VIEW, GtkWidget)
+
+void      lb_worklist_view_set_loading (LbWorklistView *self);
+void      lb_worklist_view_set_error   (LbWorklistView *self,
+                                        const char     *message);
+void      lb_worklist_view_set_studies (LbWorklistView *self,
+                                        GPtrArray      *studies);
+guint     lb_worklist_view_get_n_shown (LbWorklistView *self);
+LbStudy  *lb_worklist_view_get_selected (LbWorklistView *self);
+
+G_END_DECLS
