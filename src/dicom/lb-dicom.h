@@ -37,4 +37,172 @@ typedef enum {
 /* Returns dcmtk's version string, e.g. "3.6.7". */
 const char *lb_dicom_toolkit_version (void);
 
+/* ---- Limits --------------------------------------------------------- */
+
+/**
+ * LbDicomLimits:
+ * Bounds applied while parsing untrusted objects. Anything beyond them is an
+ * %LB_DICOM_ERROR_LIMIT error, never an allocation attempt.
+ */
+typedef struct {
+  guint64 max_object_bytes;   /* whole file / buffer, default 2 GiB */
+  guint64 max_element_bytes;  /* one element's value, default 1 GiB */
+  guint   max_nesting;        /* sequence depth, default 16 */
+  guint64 max_pixels;         /* rows × columns, default 256 Mpx */
+  guint   max_frames;         /* default 10000 */
+} LbDicomLimits;
+
+void lb_dicom_limits_init_default (LbDicomLimits *limits);
+
+/* ---- Parsed objects ------------------------------------------------- */
+
+/* An opaque, immutable parsed DICOM object (dataset + meta header). Safe to
+ * read from several threads at once. */
+typedef struct _LbDicomObject LbDicomObject;
+
+LbDicomObject *lb_dicom_object_new_from_file  (const char           *path,
+                                               const LbDicomLimits  *limits,
+                                               GError              **error);
+/* Accepts a Part-10 file or a bare dataset (implicit VR little endian). */
+LbDicomObject *lb_dicom_object_new_from_bytes (GBytes               *bytes,
+                                               const LbDicomLimits  *limits,
+                                               GError              **error);
+LbDicomObject *lb_dicom_object_ref            (LbDicomObject        *object);
+void           lb_dicom_object_unref          (LbDicomObject        *object);
+
+/* ---- Metadata ------------------------------------------------------- */
+
+typedef struct {
+  double center;
+  double width;
+  char  *explanation;         /* nullable */
+} LbWindowPreset;
+
+typedef enum {
+  LB_VOI_FUNCTION_LINEAR,
+  LB_VOI_FUNCTION_LINEAR_EXACT,
+  LB_VOI_FUNCTION_SIGMOID,
+} LbVoiFunction;
+
+/* A LUT from a Modality LUT Sequence or VOI LUT Sequence (PS3.3 C.11.1/2). */
+typedef struct {
+  guint    n_entries;         /* LUT Descriptor value 1 (0 means 65536) */
+  int      first_mapped;      /* LUT Descriptor value 2 (signed when the pixels are) */
+  guint    bits;              /* LUT Descriptor value 3 */
+  guint16 *data;              /* n_entries values */
+  char    *explanation;       /* nullable */
+} LbDicomLut;
+
+/* Plain C metadata. Strings are UTF-8 (converted from the object's Specific
+ * Character Set), never NULL: absent attributes are "". */
+typedef struct {
+  /* patient */
+  char *patient_name;         /* DICOM PN form, "DOE^JANE" */
+  char *patient_id;
+  char *patient_birth_date;
+  char *patient_sex;
+  char *patient_comments;
+  /* study / series / instance */
+  char *study_uid;
+  char *study_date;
+  char *study_time;
+  char *study_description;
+  char *accession_number;
+  char *series_uid;
+  char *series_description;
+  int   series_number;
+  char *modality;
+  char *body_part;            /* Body Part Examined, or the Anatomic Region code meaning */
+  char *laterality;           /* Image Laterality, else Laterality: "L", "R", "B", "U" or "" */
+  char *sop_class_uid;
+  char *sop_instance_uid;
+  int   instance_number;
+  char *content_date;
+  char *content_time;
+  char *acquisition_datetime; /* Acquisition DateTime, else Acquisition Date + Time */
+  char *image_comments;
+  char *transfer_syntax_uid;
+  gboolean patient_generated; /* carries Lightbox's 99LBX/PGHD acquisition context marker */
+  /* image pixel module */
+  guint rows;
+  guint columns;
+  guint samples_per_pixel;
+  guint bits_allocated;
+  guint bits_stored;
+  guint high_bit;
+  gboolean pixel_signed;      /* Pixel Representation 1 */
+  char *photometric;          /* "MONOCHROME2", "RGB", "YBR_FULL_422", ... */
+  guint planar_configuration;
+  guint number_of_frames;     /* 1 when absent */
+  double frame_time_ms;       /* Frame Time, or from Cine Rate / Recommended Display Frame Rate; 0 if unknown */
+  gboolean has_pixel_data;
+  /* modality LUT */
+  double rescale_slope;       /* 1 when absent */
+  double rescale_intercept;   /* 0 when absent */
+  char *rescale_type;
+  LbDicomLut *modality_lut;   /* nullable; when set, it replaces rescale */
+  /* VOI LUT */
+  LbWindowPreset *windows;    /* n_windows entries */
+  guint n_windows;
+  LbVoiFunction voi_function;
+  LbDicomLut *voi_lut;        /* nullable; first VOI LUT Sequence item */
+  gboolean presentation_inverse; /* Presentation LUT Shape INVERSE */
+  /* spacing, in mm; 0 when unknown */
+  double pixel_spacing[2];          /* row spacing, column spacing */
+  double imager_pixel_spacing[2];
+  /* ICC profile (0028,2000), nullable */
+  GBytes *icc_profile;
+} LbDicomMeta;
+
+LbDicomMeta *lb_dicom_object_get_meta (LbDicomObject *object);   /* transfer none, lives as long as object */
+
+/* Reads any attribute as text (for the CLI's info and for tests); NULL if absent. */
+char *lb_dicom_object_dup_string (LbDicomObject *object,
+                                  guint16        group,
+                                  guint16        element);
+
+/* ---- Pixels --------------------------------------------------------- */
+
+typedef enum {
+  LB_PIXEL_GRAY8,     /* guint8 stored values */
+  LB_PIXEL_GRAY16U,   /* guint16 stored values (bits_stored ≤ 16, masked) */
+  LB_PIXEL_GRAY16S,   /* gint16 stored values, sign-extended from bits_stored */
+  LB_PIXEL_RGB8,      /* 3 × guint8, interleaved, after any YBR→RGB and palette expansion */
+} LbPixelFormat;
+
+/**
+ * LbPixelBuffer:
+ * One decoded frame (or a scaled preview of it). Grayscale keeps the stored
+ * values (before the modality LUT); color is always 8-bit RGB.
+ */
+typedef struct {
+  guint          width;
+  guint          height;
+  gsize          stride;          /* bytes per row */
+  LbPixelFormat  format;
+  guint          bits_stored;     /* for grayscale */
+  gboolean       monochrome1;     /* MONOCHROME1: low values are white */
+  guint          scale_denom;     /* 1 for full size; 2, 4, 8 for scaled previews */
+  int            min_value;       /* smallest and largest stored value present */
+  int            max_value;
+  guint8        *data;
+} LbPixelBuffer;
+
+LbPixelBuffer *lb_pixel_buffer_new   (guint width, guint height, LbPixelFormat format);
+void           lb_pixel_buffer_free  (LbPixelBuffer *buffer);
+
+/* Decodes frame @frame (0-based) at full resolution. */
+LbPixelBuffer *lb_dicom_object_decode_frame (LbDicomObject  *object,
+                                             guint           frame,
+                                             GError        **error);
+/* A fast preview at 1/@scale_denom size (1, 2, 4 or 8): libjpeg-turbo's
+ * scaled decode for JPEG baseline; a subsampled full decode otherwise. */
+LbPixelBuffer *lb_dicom_object_decode_frame_scaled (LbDicomObject  *object,
+                                                    guint           frame,
+                                                    guint           scale_denom,
+                                                    GError        **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LbDicomObject, lb_dicom_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LbPixelBuffer, lb_pixel_buffer_free)
+
 G_END_DECLS
