@@ -1,0 +1,36 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The real Lightbox under Xvfb against the harness Orthanc: the main window
+appears and lists the patient-generated fixture studies (not the CT one).
+Widgets are found through the accessibility tree (AT-SPI), as a screen
+reader would; a screenshot is saved for people to look at."""
+import os
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lbui  # noqa: E402
+
+tap = lbui.Tap()
+app = lbui.App(["--server", os.environ["LIGHTBOX_TEST_DICOMWEB_URL"]])
+try:
+    root = app.wait_for_window("Lightbox", timeout=30)
+    tap.ok(root is not None, "main window appears")
+
+    names = app.wait_for_labels(["FIXTURE, ALICE", "FIXTURE, BOB"], timeout=30)
+    tap.ok("FIXTURE, ALICE" in names, "patient-generated study of Alice listed")
+    tap.ok("FIXTURE, BOB" in names, "patient-generated study of Bob listed")
+    tap.ok("FIXTURE, CAROL" not in names, "CT study left out of the worklist")
+    tap.ok(any(n == "2 studies" for n in names), "count label says 2 studies")
+    worklist = app.find(role="table", name="Worklist") or app.find(name="Worklist")
+    tap.ok(worklist is not None, "worklist has an accessible name")
+    refresh = app.find(role="push button", name="Refresh")
+    tap.ok(refresh is not None, "refresh button has an accessible name")
+
+    shot = app.screenshot("ui-worklist.png")
+    tap.ok(os.path.getsize(shot) > 10000, "screenshot saved: " + shot)
+finally:
+    status = app.quit()
+tap.ok(status == 0, "app exits cleanly (status %s)" % status)
+sys.exit(tap.done())
