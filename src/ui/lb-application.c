@@ -5,6 +5,8 @@
 
 #include <glib/gi18n.h>
 
+#include "lb-preferences-window.h"
+#include "lb-server-settings.h"
 #include "lb-window.h"
 
 struct _LbApplication
@@ -20,16 +22,16 @@ static LbServerProfile *
 make_profile (LbApplication *self)
 {
   g_autoptr (GSettings) settings = g_settings_new (APP_ID);
-  g_autofree char *url = NULL;
-  g_autofree char *name = NULL;
+  LbServerProfile *profile;
 
-  /* --server wins over the saved setting, for this run only. */
+  /* --server wins over the saved profiles, for this run only. */
   if (self->server_url != NULL)
     return lb_server_profile_new (self->server_url, self->server_url);
 
-  url = g_settings_get_string (settings, "server-url");
-  name = g_settings_get_string (settings, "server-name");
-  return lb_server_profile_new (name, url);
+  profile = lb_server_settings_get_active (settings);
+  if (profile == NULL)
+    profile = lb_server_profile_new (_("Local archive"), "http://127.0.0.1:8042/dicom-web");
+  return profile;
 }
 
 static void
@@ -94,6 +96,16 @@ about_action (GSimpleAction *action,
 }
 
 static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+
+  gtk_window_present (GTK_WINDOW (lb_preferences_window_new (parent)));
+}
+
+static void
 quit_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
@@ -103,6 +115,7 @@ quit_action (GSimpleAction *action,
 
 static const GActionEntry app_actions[] = {
   { "about", about_action },
+  { "preferences", preferences_action },
   { "quit", quit_action },
 };
 
@@ -110,11 +123,13 @@ static void
 lb_application_startup (GApplication *app)
 {
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *prefs_accels[] = { "<Control>comma", NULL };
 
   G_APPLICATION_CLASS (lb_application_parent_class)->startup (app);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", prefs_accels);
   gtk_window_set_default_icon_name (APP_ID);
 }
 

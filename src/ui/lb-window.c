@@ -7,6 +7,7 @@
 
 #include "lb-banner.h"
 #include "lb-dicomweb-client.h"
+#include "lb-server-settings.h"
 #include "lb-worklist-view.h"
 
 struct _LbWindow
@@ -164,6 +165,33 @@ study_activated_cb (LbWindow *self,
 }
 
 static void
+set_profile (LbWindow        *self,
+             LbServerProfile *profile)
+{
+  g_set_object (&self->profile, profile);
+  g_clear_object (&self->client);
+  self->client = lb_dicomweb_client_new (profile);
+  adw_window_title_set_subtitle (self->window_title, lb_server_profile_get_name (profile));
+}
+
+/* The user picked another archive in Preferences (or edited this one):
+ * switch to it and reload the worklist. */
+static void
+servers_changed_cb (LbWindow *self)
+{
+  g_autoptr (LbServerProfile) active = lb_server_settings_get_active (self->settings);
+
+  if (active == NULL)
+    return;
+  g_cancellable_cancel (self->cancellable);
+  self->pending_queries = 0;
+  g_hash_table_remove_all (self->pending_studies);
+  g_clear_error (&self->pending_error);
+  set_profile (self, active);
+  refresh (self);
+}
+
+static void
 lb_window_dispose (GObject *object)
 {
   LbWindow *self = LB_WINDOW (object);
@@ -232,9 +260,9 @@ lb_window_new (AdwApplication  *application,
   g_return_val_if_fail (LB_IS_SERVER_PROFILE (profile), NULL);
 
   self = g_object_new (LB_TYPE_WINDOW, "application", application, NULL);
-  self->profile = g_object_ref (profile);
-  self->client = lb_dicomweb_client_new (profile);
-  adw_window_title_set_subtitle (self->window_title, lb_server_profile_get_name (profile));
+  set_profile (self, profile);
+  g_signal_connect_object (self->settings, "changed::active-server",
+                           G_CALLBACK (servers_changed_cb), self, G_CONNECT_SWAPPED);
 
   refresh (self);
   interval = g_settings_get_uint (self->settings, "refresh-interval");

@@ -30,6 +30,17 @@ try:
 
     shot = app.screenshot("ui-worklist.png")
     tap.ok(os.path.getsize(shot) > 10000, "screenshot saved: " + shot)
+
+    # Preferences open from the app action (Ctrl+, in the window).
+    r = app.activate_action("preferences")
+    tap.ok(r.returncode == 0, "app.preferences activates over D-Bus " + r.stderr.strip())
+    prefs = app.wait_for_window("Preferences", timeout=15)
+    tap.ok(prefs is not None, "preferences window appears")
+    tap.ok(app.find(role="push button", name="Add archive") is not None,
+           "add-archive button has an accessible name")
+    names = app.wait_for_labels(["Local archive"], timeout=10)
+    tap.ok("Local archive" in names, "default archive profile listed")
+    app.screenshot("ui-preferences.png")
 finally:
     status = app.quit()
 tap.ok(status == 0, "app exits cleanly (status %s)" % status)
