@@ -205,4 +205,82 @@ LbPixelBuffer *lb_dicom_object_decode_frame_scaled (LbDicomObject  *object,
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LbDicomObject, lb_dicom_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LbPixelBuffer, lb_pixel_buffer_free)
 
+/* ---- Key Object Selection documents (review decisions) ---------------- */
+
+/**
+ * LbKosTitle:
+ * The document title (CID 7010) that says what a review decided
+ * (DESIGN.md, "Standards mapping").
+ */
+typedef enum {
+  LB_KOS_TITLE_OF_INTEREST,            /* (113000, DCM) approve */
+  LB_KOS_TITLE_REJECTED_QUALITY,       /* (113001, DCM) reject: IHE IOCM rejection note */
+  LB_KOS_TITLE_REJECTED_PATIENT_SAFETY,/* (113037, DCM) photo of the wrong patient */
+  LB_KOS_TITLE_QUALITY_ISSUE,          /* (113010, DCM) request retake */
+  LB_KOS_TITLE_FOR_PATIENT,            /* (113007, DCM) shared with the patient */
+  LB_KOS_TITLE_OTHER,                  /* read from another system */
+} LbKosTitle;
+
+typedef struct {
+  const char *sop_class_uid;
+  const char *sop_instance_uid;
+  const char *series_uid;
+  /* Optional: a presentation state to show the image with (113007). */
+  const char *pr_sop_class_uid;
+  const char *pr_sop_instance_uid;
+} LbKosReference;
+
+typedef struct {
+  LbKosTitle title;
+  /* CID 7011 document title modifier, e.g. ("111210", "Motion blur"); NULL for none. */
+  const char *reason_code;
+  const char *reason_meaning;
+  /* Key Object Description (113012): the reviewer's text or the instructions for the patient. */
+  const char *description;
+  const char *observer_name;           /* DICOM PN, "NURSE^ANNA" */
+  /* The study the document goes into: copied from the referenced images. */
+  const char *patient_name;
+  const char *patient_id;
+  const char *patient_birth_date;
+  const char *patient_sex;
+  const char *study_uid;
+  const char *study_date;
+  const char *study_time;
+  const char *study_id;
+  const char *accession_number;
+  const char *referring_physician;
+  const LbKosReference *references;
+  guint n_references;
+  const char *uid_root;                /* NULL: Lightbox's default root */
+  GDateTime *content_datetime;         /* NULL: now */
+} LbKosOptions;
+
+/* Builds a KOS (TID 2010) as Part-10 bytes in a new KO series of the same
+ * study, with the Current Requested Procedure Evidence Sequence filled. */
+GBytes *lb_dicom_kos_build (const LbKosOptions  *options,
+                            char               **out_sop_instance_uid,
+                            GError             **error);
+
+typedef struct {
+  LbKosTitle title;
+  char  *title_code;                   /* code value, e.g. "113001" */
+  char  *title_meaning;
+  char  *reason_code;                  /* "" when none */
+  char  *reason_meaning;
+  char  *description;
+  char  *observer_name;
+  char  *content_date;
+  char  *content_time;
+  char  *study_uid;
+  char  *series_uid;
+  char  *sop_instance_uid;
+  char **referenced_instances;         /* SOP Instance UIDs, NULL-terminated */
+} LbKosInfo;
+
+LbKosInfo *lb_dicom_kos_parse (GBytes   *bytes,
+                               GError  **error);
+void       lb_kos_info_free   (LbKosInfo *info);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LbKosInfo, lb_kos_info_free)
+
 G_END_DECLS
