@@ -201,3 +201,25 @@ lb_worklist_view_get_selected (LbWorklistView *self)
   g_return_val_if_fail (LB_IS_WORKLIST_VIEW (self), NULL);
   return gtk_single_selection_get_selected_item (self->selection);
 }
+
+/**
+ * lb_worklist_view_get_model:
+ *
+ * Returns: (transfer none): the studies as shown: filtered and sorted
+ */
+GListModel *
+lb_worklist_view_get_model (LbWorklistView *self)
+{
+  g_return_val_if_fail (LB_IS_WORKLIST_VIEW (self), NULL);
+  return G_LIST_MODEL (self->selection);
+}
+
+void
+lb_worklist_view_set_search (LbWorklistView *self,
+                             const char     *text)
+{
+  g_return_if_fail (LB_IS_WORKLIST_VIEW (self));
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text != NULL ? text : "");
+  /* The entry reports changes after a delay; apply this one now. */
+  search_changed_cb (self);
+}

@@ -17,5 +17,8 @@ void      lb_worklist_view_set_studies (LbWorklistView *self,
                                         GPtrArray      *studies);
 guint     lb_worklist_view_get_n_shown (LbWorklistView *self);
 LbStudy  *lb_worklist_view_get_selected (LbWorklistView *self);
+GListModel *lb_worklist_view_get_model (LbWorklistView *self);
+void      lb_worklist_view_set_search (LbWorklistView *self,
+                                       const char     *text);
 
 G_END_DECLS
