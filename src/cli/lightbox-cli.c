@@ -17,6 +17,10 @@ typedef struct {
 
 static const Command commands[] = {
   { "query", lb_cli_query, "search an archive's studies (QIDO-RS)" },
+#ifdef LB_HAVE_DICOM_DECODE
+  { "render", lb_cli_render, "render a frame to PNG/PGM/PPM through the viewer's pipeline" },
+#endif
+  { "bench", lb_cli_bench, "benchmarks (render)" },
 };
 
 static void

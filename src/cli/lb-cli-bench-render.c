@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "lb-config.h"
+
+#include <glib/gstdio.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "lb-cli.h"
+#include "lb-pipeline.h"
+
+/*
+ * Frame times of the viewer's pipeline on one core: a window/level change
+ * (new table + render) and a pan/zoom step (render only) for a 4096×4096
+ * 12-bit image in a 1920×1080 viewport, next to dcmtk's dcmj2pnm rendering
+ * the same pixels at the same window in a subprocess.
+ */
+
+static int
+cmp_double (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static double
+median (double *v, guint n)
+{
+  qsort (v, n, sizeof *v, cmp_double);
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static double
+now_ms (void)
+{
+  return g_get_monotonic_time () / 1000.0;
+}
+
+/* A CT-like phantom: smooth structures over the 12-bit range plus a
+ * fine texture, so table lookups are not all cache hits on one entry. */
+static LbPixelBuffer *
+make_phantom (guint size)
+{
+  LbPixelBuffer *b = lb_pyramid_buffer_new (size, size, LB_PIXEL_GRAY16U);
+
+  b->bits_stored = 12;
+  b->min_value = 4095;
+  b->max_value = 0;
+  for (guint y = 0; y < size; y++)
+    {
+      guint16 *row = (guint16 *) (b->data + y * b->stride);
+
+      for (guint x = 0; x < size; x++)
+        {
+          double v = 2048 + 1500 * sin (x / 300.0) * cos (y / 200.0) + ((x ^ y) & 127);
+          guint16 s = (guint16) CLAMP (v, 0, 4095);
+
+          row[x] = s;
+          b->min_value = MIN (b->min_value, (int) s);
+          b->max_value = MAX (b->max_value, (int) s);
+        }
+    }
+  return b;
+}
+
+static void
+put_tag (GByteArray *out, guint16 group, guint16 element)
+{
+  guint8 t[4] = { group & 0xff, group >> 8, element & 0xff, element >> 8 };
+
+  g_byte_array_append (out, t, 4);
+}
+
+/* One explicit-VR little-endian element (PS3.5 7.1.2). */
+static void
+put_element (GByteArray   *out,
+             guint16       group,
+             guint16       element,
+             const char   *vr,
+             const void   *value,
+             guint32       length)
+{
+  static const guint8 zero[2] = { 0, 0 };
+  gboolean long_form = g_str_equal (vr, "OB") || g_str_equal (vr, "OW");
+  guint32 padded = length + (length & 1);
+
+  put_tag (out, group, element);
+  g_byte_array_append (out, (const guint8 *) vr, 2);
+  if (long_form)
+    {
+      guint8 l[4] = { padded & 0xff, (padded >> 8) & 0xff, (padded >> 16) & 0xff, padded >> 24 };
+      g_byte_array_append (out, zero, 2);
+      g_byte_array_append (out, l, 4);
+    }
+  else
+    {
+      guint8 l[2] = { padded & 0xff, padded >> 8 };
+      g_byte_array_append (out, l, 2);
+    }
+  g_byte_array_append (out, value, length);
+  /* UIs pad with NUL, text with a space (PS3.5 6.2). */
+  if (length & 1)
+    g_byte_array_append (out, (const guint8 *) (g_str_equal (vr, "UI") ? "\0" : " "), 1);
+}
+
+static void
+put_string (GByteArray *out, guint16 group, guint16 element, const char *vr, const char *s)
+{
+  put_element (out, group, element, vr, s, strlen (s));
+}
+
+static void
+put_us (GByteArray *out, guint16 group, guint16 element, guint16 v)
+{
+  guint8 b[2] = { v & 0xff, v >> 8 };
+
+  put_element (out, group, element, "US", b, 2);
+}
+
+/* The phantom as a minimal Secondary Capture Part-10 file for the peer. */
+static gboolean
+write_dicom (const char *path, const LbPixelBuffer *b, GError **error)
+{
+  static const char sop_class[] = "1.2.840.10008.5.1.4.1.1.7";
+  static const char sop_instance[] = "2.25.1234567890123456789";
+  g_autoptr (GByteArray) meta = g_byte_array_new ();
+  g_autoptr (GByteArray) out = g_byte_array_new ();
+  guint8 version[2] = { 0, 1 }, preamble[128] = { 0 };
+  guint32 meta_len;
+  guint8 ml[4];
+  g_autofree guint8 *pixels = g_malloc ((gsize) b->width * b->height * 2);
+
+  put_element (meta, 0x0002, 0x0001, "OB", version, 2);
+  put_string (meta, 0x0002, 0x0002, "UI", sop_class);
+  put_string (meta, 0x0002, 0x0003, "UI", sop_instance);
+  put_string (meta, 0x0002, 0x0010, "UI", "1.2.840.10008.1.2.1");
+  meta_len = meta->len;
+  ml[0] = meta_len & 0xff; ml[1] = (meta_len >> 8) & 0xff; ml[2] = (meta_len >> 16) & 0xff; ml[3] = meta_len >> 24;
+
+  g_byte_array_append (out, preamble, sizeof preamble);
+  g_byte_array_append (out, (const guint8 *) "DICM", 4);
+  put_element (out, 0x0002, 0x0000, "UL", ml, 4);
+  g_byte_array_append (out, meta->data, meta->len);
+  put_string (out, 0x0008, 0x0016, "UI", sop_class);
+  put_string (out, 0x0008, 0x0018, "UI", sop_instance);
+  put_string (out, 0x0008, 0x0060, "CS", "OT");
+  put_string (out, 0x0010, 0x0010, "PN", "BENCH^PHANTOM");
+  put_us (out, 0x0028, 0x0002, 1);
+  put_string (out, 0x0028, 0x0004, "CS", "MONOCHROME2");
+  put_us (out, 0x0028, 0x0010, b->height);
+  put_us (out, 0x0028, 0x0011, b->width);
+  put_us (out, 0x0028, 0x0100, 16);
+  put_us (out, 0x0028, 0x0101, 12);
+  put_us (out, 0x0028, 0x0102, 11);
+  put_us (out, 0x0028, 0x0103, 0);
+  for (guint y = 0; y < b->height; y++)
+    for (guint x = 0; x < b->width; x++)
+      {
+        guint16 v = ((const guint16 *) (b->data + y * b->stride))[x];
+        gsize i = 2 * ((gsize) y * b->width + x);
+        pixels[i] = v & 0xff;
+        pixels[i + 1] = v >> 8;
+      }
+  put_element (out, 0x7fe0, 0x0010, "OW", pixels, b->width * b->height * 2);
+  return g_file_set_contents (path, (const char *) out->data, out->len, error);
+}
+
+int
+lb_cli_bench_render (int argc, char **argv)
+{
+  int size = 4096, vw = 1920, vh = 1080, iterations = 41, peer_runs = 5;
+  gboolean no_peer = FALSE;
+  const GOptionEntry entries[] = {
+    { "image-size", 0, 0, G_OPTION_ARG_INT, &size, "Image side in pixels (default 4096)", "N" },
+    { "iterations", 0, 0, G_OPTION_ARG_INT, &iterations, "Frames per measurement (default 41)", "N" },
+    { "peer-runs", 0, 0, G_OPTION_ARG_INT, &peer_runs, "dcmj2pnm runs (default 5)", "N" },
+    { "no-peer", 0, 0, G_OPTION_ARG_NONE, &no_peer, "Do not run dcmj2pnm", NULL },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new ("- time the viewer's pixel pipeline");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LbPyramid) pyramid = NULL;
+  g_autofree double *t = NULL;
+  g_autofree guint8 *out = NULL;
+  LbPipelineParams params;
+  LbViewTransform view;
+  double t0, build_ms, wl_fit, wl_1to1, pan_fit, zoom_step, wl_c = 2048, wl_w = 2000;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("lightbox-cli bench render: %s\n", error->message);
+      return 2;
+    }
+  size = CLAMP (size, 64, 16384);
+  iterations = CLAMP (iterations, 1, 10000);
+  t = g_new (double, iterations);
+  out = g_malloc ((gsize) vw * vh * 4);
+
+  /* The pyramid is built once per image in a worker thread: reported, not
+   * part of any frame. */
+  {
+    LbPixelBuffer *phantom = make_phantom (size);
+
+    t0 = now_ms ();
+    pyramid = lb_pyramid_new (phantom, (GDestroyNotify) lb_pyramid_buffer_free);
+    build_ms = now_ms () - t0;
+  }
+  lb_pipeline_params_init (&params);
+  lb_view_transform_init (&view, size, size, vw, vh);
+
+#define MEASURE(result, body) G_STMT_START { \
+    for (int i_ = 0; i_ < iterations; i_++) { \
+      double s_ = now_ms (); \
+      body; \
+      t[i_] = now_ms () - s_; \
+    } \
+    result = median (t, iterations); \
+  } G_STMT_END
+
+  /* W/L change at fit: a new combined table, then every device pixel. */
+  MEASURE (wl_fit, {
+    g_autoptr (LbLut) lut = NULL;
+    params.window_center = wl_c + (i_ % 7) * 10;
+    params.window_width = wl_w + (i_ % 5) * 20;
+    lut = lb_lut_new (&params, pyramid->levels[0]);
+    lb_pipeline_render (pyramid, lut, &view, 0, 0, vw, vh, out, (gsize) vw * 4);
+  });
+  /* The same at 1:1, where all 2 Mpx come from the full-resolution level. */
+  view.zoom = 1.0;
+  MEASURE (wl_1to1, {
+    g_autoptr (LbLut) lut = NULL;
+    params.window_center = wl_c + (i_ % 7) * 10;
+    lut = lb_lut_new (&params, pyramid->levels[0]);
+    lb_pipeline_render (pyramid, lut, &view, 0, 0, vw, vh, out, (gsize) vw * 4);
+  });
+  {
+    g_autoptr (LbLut) lut = lb_lut_new (&params, pyramid->levels[0]);
+
+    /* Pan at 1:1: the table is reused, only the view moves. */
+    MEASURE (pan_fit, {
+      lb_view_transform_pan (&view, (i_ % 2) ? 13 : -11, 7);
+      lb_pipeline_render (pyramid, lut, &view, 0, 0, vw, vh, out, (gsize) vw * 4);
+    });
+    /* Zoom steps at the cursor between fit and 2×. */
+    lb_view_transform_fit (&view);
+    MEASURE (zoom_step, {
+      double z = view.zoom * ((i_ / 6) % 2 ? 1 / 1.25 : 1.25);
+      lb_view_transform_zoom_at (&view, z, 700, 400);
+      lb_pipeline_render (pyramid, lut, &view, 0, 0, vw, vh, out, (gsize) vw * 4);
+    });
+  }
+
+  g_print ("image %d×%d 12-bit in a %d×%d viewport, one thread, median of %d frames\n",
+           size, size, vw, vh, iterations);
+  g_print ("  pyramid build (once per image, worker)   %8.2f ms\n", build_ms);
+  g_print ("  window/level change, fit                 %8.2f ms\n", wl_fit);
+  g_print ("  window/level change, 1:1                 %8.2f ms\n", wl_1to1);
+  g_print ("  pan step, 1:1                            %8.2f ms\n", pan_fit);
+  g_print ("  zoom step at cursor                      %8.2f ms\n", zoom_step);
+  g_print ("  budget                                   %8.2f ms  %s\n", 4.0,
+           MAX (MAX (wl_fit, wl_1to1), MAX (pan_fit, zoom_step)) <= 4.0 ? "ok" : "OVER");
+
+  if (!no_peer)
+    {
+      g_autofree char *dir = g_dir_make_tmp ("lightbox-bench-XXXXXX", &error);
+      g_autofree char *dcm = NULL;
+      g_autofree char *pgm = NULL;
+      g_autofree char *tool = g_find_program_in_path ("dcmj2pnm");
+      g_autofree double *p = g_new (double, MAX (peer_runs, 1));
+      double peer;
+
+      if (dir == NULL || tool == NULL)
+        {
+          g_printerr ("lightbox-cli bench render: no peer: %s\n",
+                      dir == NULL ? error->message : "dcmj2pnm not found (Debian package dcmtk)");
+          return 1;
+        }
+      dcm = g_build_filename (dir, "phantom.dcm", NULL);
+      pgm = g_build_filename (dir, "out.pgm", NULL);
+      if (!write_dicom (dcm, pyramid->levels[0], &error))
+        {
+          g_printerr ("lightbox-cli bench render: %s\n", error->message);
+          return 1;
+        }
+      for (int i = 0; i < MAX (peer_runs, 1); i++)
+        {
+          g_autofree char *c = g_strdup_printf ("%g", wl_c + i * 10);
+          g_autofree char *w = g_strdup_printf ("%g", wl_w);
+          g_autofree char *h = g_strdup_printf ("%d", vh);
+          const char *argv_peer[] = { tool, "+Ww", c, w, "+Syv", h, dcm, pgm, NULL };
+          int status = 0;
+          double s = now_ms ();
+
+          if (!g_spawn_sync (NULL, (char **) argv_peer, NULL, G_SPAWN_STDOUT_TO_DEV_NULL,
+                             NULL, NULL, NULL, NULL, &status, &error) ||
+              !g_spawn_check_wait_status (status, &error))
+            {
+              g_printerr ("lightbox-cli bench render: dcmj2pnm: %s\n", error->message);
+              return 1;
+            }
+          p[i] = now_ms () - s;
+        }
+      peer = median (p, MAX (peer_runs, 1));
+      g_print ("peer: dcmtk dcmj2pnm +Ww C W +Syv %d (DicomImage: load, window, scale, write), median of %d\n",
+               vh, MAX (peer_runs, 1));
+      g_print ("  per window change                        %8.2f ms  (%.0f× our W/L frame at fit)\n",
+               peer, peer / MAX (wl_fit, 1e-3));
+      g_unlink (dcm);
+      g_unlink (pgm);
+      g_rmdir (dir);
+    }
+  return 0;
+}
