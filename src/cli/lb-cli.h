@@ -10,6 +10,8 @@ G_BEGIN_DECLS
 int lb_cli_query (int argc, char **argv);
 int lb_cli_info  (int argc, char **argv);
 int lb_cli_wrap  (int argc, char **argv);
+int lb_cli_bench (int argc, char **argv);
+int lb_cli_bench_decode (int argc, char **argv);
 
 /* Runs the main loop until the async operation stored in *result lands. */
 void lb_cli_wait_for (gpointer *result);

@@ -19,6 +19,7 @@ static const Command commands[] = {
   { "query", lb_cli_query, "search an archive's studies (QIDO-RS)" },
   { "info", lb_cli_info, "print a DICOM object's metadata as JSON" },
   { "wrap", lb_cli_wrap, "wrap a JPEG/PNG photo as a VL Photographic Image" },
+  { "bench", lb_cli_bench, "benchmarks (decode)" },
 };
 
 static void
