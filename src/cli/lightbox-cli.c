@@ -17,10 +17,10 @@ typedef struct {
 
 static const Command commands[] = {
   { "query", lb_cli_query, "search an archive's studies (QIDO-RS)" },
-#ifdef LB_HAVE_DICOM_DECODE
+  { "info", lb_cli_info, "print a DICOM object's metadata as JSON" },
+  { "wrap", lb_cli_wrap, "wrap a JPEG/PNG photo as a VL Photographic Image" },
   { "render", lb_cli_render, "render a frame to PNG/PGM/PPM through the viewer's pipeline" },
-#endif
-  { "bench", lb_cli_bench, "benchmarks (render)" },
+  { "bench", lb_cli_bench, "benchmarks (decode, render)" },
 };
 
 static void

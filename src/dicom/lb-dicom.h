@@ -202,6 +202,54 @@ LbPixelBuffer *lb_dicom_object_decode_frame_scaled (LbDicomObject  *object,
                                                     guint           scale_denom,
                                                     GError        **error);
 
+/* ---- Writing: wrapping a patient's photo -------------------------- */
+
+/**
+ * LbWrapOptions:
+ * What the caller knows about the patient and the study; the photo itself
+ * supplies the rest. Strings are UTF-8; %NULL means "not known". Set it up
+ * with lb_wrap_options_init() so that fields added later get defaults.
+ */
+typedef struct {
+  const char *patient_name;       /* DICOM PN form "DOE^JANE"; required */
+  const char *patient_id;         /* required */
+  const char *patient_birth_date; /* YYYYMMDD */
+  const char *patient_sex;        /* "M", "F", "O" */
+  const char *study_uid;          /* an existing study; NULL starts a new one */
+  const char *study_date;         /* YYYYMMDD; default: the photo's date for a new study */
+  const char *study_time;         /* HHMMSS */
+  const char *study_description;
+  const char *accession_number;
+  const char *series_uid;         /* NULL: a new series */
+  const char *series_description;
+  const char *body_part;          /* a Body Part Examined defined term, e.g. "HAND" (PS3.16 Annex L) */
+  const char *laterality;         /* "L", "R", "B" or "U" */
+  const char *image_comments;     /* the patient's note about the photo */
+  const char *patient_comments;
+  const char *uid_root;           /* NULL: UUID-derived "2.25." UIDs (PS3.5 B.2) */
+  const LbDicomLimits *limits;    /* NULL: lb_dicom_limits_init_default() */
+} LbWrapOptions;
+
+void     lb_wrap_options_init   (LbWrapOptions        *options);
+
+/* Wraps a JPEG or PNG photo into a VL Photographic Image (Part-10 bytes).
+ * JPEG baseline is kept as it is (no re-encode); see docs/dicom.md. */
+GBytes  *lb_dicom_wrap_photo    (GBytes               *photo,
+                                 const LbWrapOptions  *options,
+                                 GError              **error);
+
+/* Wraps 16-bit grayscale samples (row-major, host order) as an uncompressed
+ * Secondary Capture image (used by benchmarks and tests). */
+GBytes  *lb_dicom_wrap_gray16   (const guint16        *samples,
+                                 guint                 width,
+                                 guint                 height,
+                                 guint                 bits_stored,
+                                 const LbWrapOptions  *options,
+                                 GError              **error);
+
+/* A new globally unique UID under @root (NULL: "2.25." + a random UUID). */
+char    *lb_dicom_generate_uid  (const char           *root);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LbDicomObject, lb_dicom_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LbPixelBuffer, lb_pixel_buffer_free)
 
