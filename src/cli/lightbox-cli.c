@@ -17,6 +17,9 @@ typedef struct {
 
 static const Command commands[] = {
   { "query", lb_cli_query, "search an archive's studies (QIDO-RS)" },
+  { "fetch", lb_cli_fetch, "retrieve a study into a folder (WADO-RS)" },
+  { "store", lb_cli_store, "store objects through the outbox (STOW-RS)" },
+  { "outbox", lb_cli_outbox, "list or resend the objects waiting to be stored" },
 };
 
 static void

@@ -422,7 +422,7 @@ server_key (LbDicomwebClient *self)
 static char *
 host_of (const char *url)
 {
-  g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr (GUri) uri = url ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
 
   if (uri == NULL || g_uri_get_host (uri) == NULL)
     return g_strdup ("the archive");
