@@ -1394,7 +1394,8 @@ lb_dicomweb_client_retrieve_rendered_async (LbDicomwebClient    *self,
   req = request_new (self, SOUP_METHOD_GET,
                      build_url (lb_server_profile_get_wado_url (self->profile),
                                 study_uid, series_uid, instance_uid, tail));
-  req->accept = g_strdup ("image/jpeg, image/png;q=0.9");
+  /* One type only: Orthanc answers a list of types with 400. */
+  req->accept = g_strdup ("image/jpeg");
   req->optional = TRUE;
   req->on_response = read_body;
   req->on_body = rendered_body;

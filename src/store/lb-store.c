@@ -121,36 +121,42 @@ read_user_version (LbStore *self)
 static gboolean
 migrate (LbStore *self, GError **error)
 {
-  int version = read_user_version (self);
+  int version;
 
+  /* Take the write lock before reading the version: the app and
+   * lightbox-cli may open a fresh database at the same moment, and only
+   * one of them may migrate it. */
+  if (!exec_sql (self, "BEGIN IMMEDIATE;", error))
+    return FALSE;
+  version = read_user_version (self);
   if (version < 0)
     {
+      exec_sql (self, "ROLLBACK;", NULL);
       g_set_error (error, LB_STORE_ERROR, LB_STORE_ERROR_SCHEMA,
                    "Cannot read the schema version of %s", self->path);
       return FALSE;
     }
   if (version > LB_STORE_SCHEMA_VERSION)
     {
+      exec_sql (self, "ROLLBACK;", NULL);
       g_set_error (error, LB_STORE_ERROR, LB_STORE_ERROR_SCHEMA,
                    "The local database %s was written by a newer Lightbox (schema %d, this one knows %d)",
                    self->path, version, LB_STORE_SCHEMA_VERSION);
       return FALSE;
     }
+  /* Each step N-1 → N, all in the one transaction: a crash half-way
+   * leaves the database at its old version, untouched. */
   for (; version < LB_STORE_SCHEMA_VERSION; version++)
     {
       g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d;", version + 1);
 
-      if (!exec_sql (self, "BEGIN IMMEDIATE;", error))
-        return FALSE;
       if (!exec_sql (self, migrations[version], error) || !exec_sql (self, bump, error))
         {
           exec_sql (self, "ROLLBACK;", NULL);
           return FALSE;
         }
-      if (!exec_sql (self, "COMMIT;", error))
-        return FALSE;
     }
-  return TRUE;
+  return exec_sql (self, "COMMIT;", error);
 }
 
 static void

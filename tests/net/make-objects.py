@@ -9,8 +9,8 @@ load them into the harness Orthanc through its REST API.
 Writes N studies of one series of K instances each (F frames of WxH 8-bit
 MONOCHROME2 pixels whose values encode the frame number). With --load,
 POSTs every file to $LIGHTBOX_TEST_ORTHANC_URL/instances (with
-$LIGHTBOX_TEST_AUTH if set). Prints the UIDs of the first study as
-"study series instance..." on stdout.
+$LIGHTBOX_TEST_AUTH if set). UIDs are PREFIX.s (study), PREFIX.s.1
+(series) and PREFIX.s.1.k (instances). Prints nothing: TAP owns stdout.
 """
 import argparse
 import base64
@@ -25,7 +25,7 @@ from pydicom.uid import ExplicitVRLittleEndian
 SC = "1.2.840.10008.5.1.4.1.1.7"  # Secondary Capture Image Storage
 
 
-def make(path, prefix, s, k, frames, w, h):
+def make(path, prefix, s, k, frames, w, h, acc):
     meta = FileMetaDataset()
     meta.MediaStorageSOPClassUID = SC
     meta.MediaStorageSOPInstanceUID = f"{prefix}.{s}.1.{k}"
@@ -42,7 +42,7 @@ def make(path, prefix, s, k, frames, w, h):
     ds.PatientID = f"P{s % 50:04d}"
     ds.StudyDate = f"2026{1 + s % 12:02d}{1 + s % 28:02d}"
     ds.StudyTime = "120000"
-    ds.AccessionNumber = f"A{s}"
+    ds.AccessionNumber = f"{acc}{s}"
     ds.StudyDescription = f"Synthetic {s}"
     ds.Modality = "XC" if s % 2 == 0 else "OT"
     ds.SeriesNumber = 1
@@ -69,6 +69,7 @@ def main():
     ap.add_argument("--frames", type=int, default=1)
     ap.add_argument("--size", default="8x8")
     ap.add_argument("--prefix", default="1.2.826.0.1.3680043.10.1043.1")
+    ap.add_argument("--accession-prefix", default="A")
     ap.add_argument("--load", action="store_true")
     a = ap.parse_args()
     w, h = (int(x) for x in a.size.split("x"))
@@ -77,7 +78,7 @@ def main():
     for s in range(a.studies):
         for k in range(a.instances):
             p = os.path.join(a.out, f"s{s:05d}-i{k:03d}.dcm")
-            make(p, a.prefix, s, k, a.frames, w, h)
+            make(p, a.prefix, s, k, a.frames, w, h, a.accession_prefix)
             paths.append(p)
     if a.load:
         url = urllib.parse.urlparse(os.environ["LIGHTBOX_TEST_ORTHANC_URL"])
@@ -93,9 +94,6 @@ def main():
             r.read()
             if r.status != 200:
                 sys.exit(f"loading {p}: HTTP {r.status}")
-    print(" ".join([f"{a.prefix}.0", f"{a.prefix}.0.1"] +
-                   [f"{a.prefix}.0.1.{k}" for k in range(a.instances)]))
-
 
 if __name__ == "__main__":
     main()
