@@ -13,6 +13,8 @@ int lb_cli_query (int argc, char **argv);
 int lb_cli_fetch (int argc, char **argv);
 int lb_cli_store (int argc, char **argv);
 int lb_cli_outbox (int argc, char **argv);
+int lb_cli_bench (int argc, char **argv);
+int lb_cli_bench_net (int argc, char **argv);
 
 /* Connection options shared by the network subcommands (lb-cli-query.c). */
 typedef struct {

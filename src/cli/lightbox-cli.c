@@ -20,6 +20,7 @@ static const Command commands[] = {
   { "fetch", lb_cli_fetch, "retrieve a study into a folder (WADO-RS)" },
   { "store", lb_cli_store, "store objects through the outbox (STOW-RS)" },
   { "outbox", lb_cli_outbox, "list or resend the objects waiting to be stored" },
+  { "bench", lb_cli_bench, "benchmarks (net)" },
 };
 
 static void

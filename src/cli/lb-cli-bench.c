@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "lb-config.h"
+
+#include <string.h>
+
+#include "lb-cli.h"
+
+/* lightbox-cli bench TOPIC: the benchmarks behind DESIGN.md's budgets.
+ * Each topic reports medians and a ratio against a peer measured in the
+ * same run. */
+
+typedef struct {
+  const char *name;
+  int (*run) (int argc, char **argv);
+  const char *summary;
+} Bench;
+
+static const Bench benches[] = {
+  { "net", lb_cli_bench_net, "QIDO parse + model of 10,000 studies; WADO-RS throughput vs curl" },
+};
+
+int
+lb_cli_bench (int argc, char **argv)
+{
+  if (argc >= 2)
+    for (guint i = 0; i < G_N_ELEMENTS (benches); i++)
+      if (strcmp (argv[1], benches[i].name) == 0)
+        return benches[i].run (argc - 1, argv + 1);
+
+  g_printerr ("Usage: lightbox-cli bench TOPIC [OPTIONS…]\n\nTopics:\n");
+  for (guint i = 0; i < G_N_ELEMENTS (benches); i++)
+    g_printerr ("  %-8s %s\n", benches[i].name, benches[i].summary);
+  return 2;
+}
