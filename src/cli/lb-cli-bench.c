@@ -6,8 +6,10 @@
 
 #include "lb-cli.h"
 
-/* `lightbox-cli bench NAME`: each benchmark reports medians next to a peer
- * measured in the same run (DESIGN.md, Performance budgets). */
+/* lightbox-cli bench TOPIC: the benchmarks behind DESIGN.md's budgets.
+ * Each topic reports medians and a ratio against a peer measured in the
+ * same run. */
+
 typedef struct {
   const char *name;
   int (*run) (int argc, char **argv);
@@ -17,6 +19,7 @@ typedef struct {
 static const Bench benches[] = {
   { "render", lb_cli_bench_render, "window/level and pan/zoom frame times, 4096² 16-bit in 1920×1080" },
   { "decode", lb_cli_bench_decode, "12 MP JPEG (full, 1/4) and 4096² 16-bit (raw, JPEG-LS) decode vs djpeg/dcmj2pnm" },
+  { "net", lb_cli_bench_net, "QIDO parse + model of 10,000 studies; WADO-RS throughput vs curl" },
 };
 
 int
@@ -27,8 +30,8 @@ lb_cli_bench (int argc, char **argv)
       if (strcmp (argv[1], benches[i].name) == 0)
         return benches[i].run (argc - 1, argv + 1);
 
-  fprintf (stderr, "Usage: lightbox-cli bench NAME [OPTIONS…]\n\nBenchmarks:\n");
+  g_printerr ("Usage: lightbox-cli bench TOPIC [OPTIONS…]\n\nTopics:\n");
   for (guint i = 0; i < G_N_ELEMENTS (benches); i++)
-    fprintf (stderr, "  %-10s %s\n", benches[i].name, benches[i].summary);
+    g_printerr ("  %-8s %s\n", benches[i].name, benches[i].summary);
   return 2;
 }

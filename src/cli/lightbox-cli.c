@@ -20,7 +20,10 @@ static const Command commands[] = {
   { "info", lb_cli_info, "print a DICOM object's metadata as JSON" },
   { "wrap", lb_cli_wrap, "wrap a JPEG/PNG photo as a VL Photographic Image" },
   { "render", lb_cli_render, "render a frame to PNG/PGM/PPM through the viewer's pipeline" },
-  { "bench", lb_cli_bench, "benchmarks (decode, render)" },
+  { "fetch", lb_cli_fetch, "retrieve a study into a folder (WADO-RS)" },
+  { "store", lb_cli_store, "store objects through the outbox (STOW-RS)" },
+  { "outbox", lb_cli_outbox, "list or resend the objects waiting to be stored" },
+  { "bench", lb_cli_bench, "benchmarks (decode, render, net)" },
 };
 
 static void

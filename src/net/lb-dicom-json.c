@@ -68,10 +68,11 @@ lb_dicom_json_get_string (JsonObject *dataset,
         }
       else if (JSON_NODE_HOLDS_OBJECT (v))
         {
-          JsonObject *pn = json_node_get_object (v);
-          const char *alpha = json_object_get_string_member_with_default (pn, "Alphabetic", NULL);
-          if (alpha != NULL)
-            g_string_append (out, alpha);
+          /* PN (PS3.18 F.2.2): an object of component groups. */
+          JsonNode *alpha = json_object_get_member (json_node_get_object (v), "Alphabetic");
+          if (alpha != NULL && JSON_NODE_HOLDS_VALUE (alpha) &&
+              json_node_get_value_type (alpha) == G_TYPE_STRING)
+            g_string_append (out, json_node_get_string (alpha));
         }
     }
   if (out->len == 0)
@@ -135,10 +136,157 @@ lb_dicom_json_to_study (JsonObject  *dataset,
   return study;
 }
 
+/* json-glib parses recursively: refuse absurd nesting before it does, so
+ * a hostile "[[[[…" cannot exhaust the stack. DICOM JSON needs about four
+ * levels per sequence depth. */
+#define MAX_JSON_DEPTH 128
+
+static gboolean
+check_depth (const char *data,
+             gsize       length)
+{
+  gboolean in_string = FALSE;
+  guint depth = 0;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > MAX_JSON_DEPTH)
+            return FALSE;
+        }
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+  return TRUE;
+}
+
+/**
+ * lb_dicom_json_parse_datasets:
+ * @data: (array length=length): a DICOM JSON body
+ * @length: its length; 0 means an empty body (HTTP 204), which is no datasets
+ * @allow_object: whether a lone dataset (not in an array) is accepted
+ * @error: return location for an %LB_NET_ERROR_BAD_RESPONSE error
+ *
+ * Parses a DICOM JSON array of datasets (PS3.18 F.2) after checking that
+ * it is UTF-8 and not absurdly nested. Non-object elements are skipped.
+ *
+ * Returns: (transfer full) (element-type JsonObject): the datasets
+ */
+GPtrArray *
+lb_dicom_json_parse_datasets (const char  *data,
+                              gsize        length,
+                              gboolean     allow_object,
+                              GError     **error)
+{
+  g_autoptr (JsonParser) parser = NULL;
+  g_autoptr (GPtrArray) datasets = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autoptr (GError) local_error = NULL;
+  JsonNode *root;
+
+  if (length == 0)
+    return g_steal_pointer (&datasets);
+  /* PS3.18 F.2: DICOM JSON is always UTF-8, whatever the character set of
+   * the stored object. */
+  if (!g_utf8_validate_len (data, length, NULL))
+    {
+      g_set_error_literal (error, LB_NET_ERROR, LB_NET_ERROR_BAD_RESPONSE,
+                           "The archive sent JSON that is not valid UTF-8");
+      return NULL;
+    }
+  if (!check_depth (data, length))
+    {
+      g_set_error (error, LB_NET_ERROR, LB_NET_ERROR_BAD_RESPONSE,
+                   "The archive sent JSON nested deeper than %d levels", MAX_JSON_DEPTH);
+      return NULL;
+    }
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, length, &local_error))
+    {
+      g_set_error (error, LB_NET_ERROR, LB_NET_ERROR_BAD_RESPONSE,
+                   "The archive sent a reply that is not valid JSON: %s",
+                   local_error->message);
+      return NULL;
+    }
+  root = json_parser_get_root (parser);
+  if (root != NULL && allow_object && JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_ptr_array_add (datasets, json_object_ref (json_node_get_object (root)));
+      return g_steal_pointer (&datasets);
+    }
+  if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root))
+    {
+      g_set_error_literal (error, LB_NET_ERROR, LB_NET_ERROR_BAD_RESPONSE,
+                           "The archive sent JSON that is not an array of datasets");
+      return NULL;
+    }
+  {
+    JsonArray *array = json_node_get_array (root);
+    guint n = json_array_get_length (array);
+
+    for (guint i = 0; i < n; i++)
+      {
+        JsonNode *node = json_array_get_element (array, i);
+        if (JSON_NODE_HOLDS_OBJECT (node))
+          g_ptr_array_add (datasets, json_object_ref (json_node_get_object (node)));
+      }
+  }
+  return g_steal_pointer (&datasets);
+}
+
+/**
+ * lb_dicom_json_get_sequence:
+ * @dataset: a DICOM JSON dataset object
+ * @tag: the tag of an SQ attribute
+ *
+ * Returns: (transfer none) (nullable): the items (objects), or %NULL
+ */
+JsonArray *
+lb_dicom_json_get_sequence (JsonObject *dataset,
+                            guint32     tag)
+{
+  return value_array (dataset, tag);
+}
+
+/**
+ * lb_dicom_json_datasets_to_studies:
+ * @datasets: (element-type JsonObject): QIDO-RS study results
+ * @error: return location for an %LB_NET_ERROR_BAD_RESPONSE error
+ *
+ * Returns: (transfer full) (element-type LbStudy): the studies
+ */
+GPtrArray *
+lb_dicom_json_datasets_to_studies (GPtrArray  *datasets,
+                                   GError    **error)
+{
+  g_autoptr (GPtrArray) studies = g_ptr_array_new_full (datasets->len, g_object_unref);
+
+  for (guint i = 0; i < datasets->len; i++)
+    {
+      LbStudy *study = lb_dicom_json_to_study (datasets->pdata[i], error);
+      if (study == NULL)
+        return NULL;
+      g_ptr_array_add (studies, study);
+    }
+  return g_steal_pointer (&studies);
+}
+
 /**
  * lb_dicom_json_parse_studies:
  * @data: a QIDO-RS response body (a JSON array of datasets)
- * @length: its length, or -1 if nul-terminated
+ * @length: its length (0 for an empty, 204, reply)
+ * @error: return location for an %LB_NET_ERROR_BAD_RESPONSE error
  *
  * Returns: (transfer full) (element-type LbStudy): the studies
  */
@@ -147,41 +295,9 @@ lb_dicom_json_parse_studies (const char  *data,
                              gsize        length,
                              GError     **error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr (GPtrArray) studies = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr (GError) local_error = NULL;
-  JsonNode *root;
-  JsonArray *array;
+  g_autoptr (GPtrArray) datasets = lb_dicom_json_parse_datasets (data, length, FALSE, error);
 
-  if (length == 0)
-    return g_steal_pointer (&studies);
-
-  if (!json_parser_load_from_data (parser, data, length, &local_error))
-    {
-      g_set_error (error, LB_NET_ERROR, LB_NET_ERROR_BAD_RESPONSE,
-                   "The archive sent a study list that is not valid JSON: %s",
-                   local_error->message);
-      return NULL;
-    }
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root))
-    {
-      g_set_error_literal (error, LB_NET_ERROR, LB_NET_ERROR_BAD_RESPONSE,
-                           "The archive sent a study list that is not a JSON array");
-      return NULL;
-    }
-  array = json_node_get_array (root);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *node = json_array_get_element (array, i);
-      LbStudy *study;
-
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
-      study = lb_dicom_json_to_study (json_node_get_object (node), error);
-      if (study == NULL)
-        return NULL;
-      g_ptr_array_add (studies, study);
-    }
-  return g_steal_pointer (&studies);
+  if (datasets == NULL)
+    return NULL;
+  return lb_dicom_json_datasets_to_studies (datasets, error);
 }

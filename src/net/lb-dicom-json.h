@@ -20,5 +20,13 @@ LbStudy   *lb_dicom_json_to_study   (JsonObject *dataset,
 GPtrArray *lb_dicom_json_parse_studies (const char *data,
                                         gsize       length,
                                         GError    **error);
+GPtrArray *lb_dicom_json_parse_datasets (const char *data,
+                                         gsize       length,
+                                         gboolean    allow_object,
+                                         GError    **error);
+JsonArray *lb_dicom_json_get_sequence  (JsonObject *dataset,
+                                        guint32     tag);
+GPtrArray *lb_dicom_json_datasets_to_studies (GPtrArray  *datasets,
+                                              GError    **error);
 
 G_END_DECLS
