@@ -18,6 +18,7 @@ struct _LbStudy
   char *accession_number;
   char *modalities;
   char *body_part;
+  char *review_text;
   guint n_series;
   guint n_instances;
   LbReviewStatus review_status;
@@ -37,6 +38,7 @@ enum {
   PROP_ACCESSION_NUMBER,
   PROP_MODALITIES,
   PROP_BODY_PART,
+  PROP_REVIEW_TEXT,
   PROP_N_SERIES,
   PROP_N_INSTANCES,
   PROP_REVIEW_STATUS,
@@ -81,6 +83,7 @@ string_slot (LbStudy *self, guint prop_id)
     case PROP_ACCESSION_NUMBER: return &self->accession_number;
     case PROP_MODALITIES: return &self->modalities;
     case PROP_BODY_PART: return &self->body_part;
+    case PROP_REVIEW_TEXT: return &self->review_text;
     default: return NULL;
     }
 }
@@ -108,7 +111,7 @@ lb_study_finalize (GObject *object)
 {
   LbStudy *self = LB_STUDY (object);
 
-  for (guint i = PROP_STUDY_UID; i <= PROP_BODY_PART; i++)
+  for (guint i = PROP_STUDY_UID; i <= PROP_REVIEW_TEXT; i++)
     g_clear_pointer (string_slot (self, i), g_free);
 
   G_OBJECT_CLASS (lb_study_parent_class)->finalize (object);
@@ -196,6 +199,7 @@ lb_study_class_init (LbStudyClass *klass)
   properties[PROP_ACCESSION_NUMBER] = g_param_spec_string ("accession-number", NULL, NULL, NULL, rw);
   properties[PROP_MODALITIES] = g_param_spec_string ("modalities", NULL, NULL, NULL, rw);
   properties[PROP_BODY_PART] = g_param_spec_string ("body-part", NULL, NULL, NULL, rw);
+  properties[PROP_REVIEW_TEXT] = g_param_spec_string ("review-text", NULL, NULL, NULL, rw);
   properties[PROP_N_SERIES] = g_param_spec_uint ("n-series", NULL, NULL, 0, G_MAXUINT, 0, rw);
   properties[PROP_N_INSTANCES] = g_param_spec_uint ("n-instances", NULL, NULL, 0, G_MAXUINT, 0, rw);
   properties[PROP_REVIEW_STATUS] =
@@ -245,6 +249,7 @@ STRING_ACCESSORS (description, PROP_DESCRIPTION)
 STRING_ACCESSORS (accession_number, PROP_ACCESSION_NUMBER)
 STRING_ACCESSORS (modalities, PROP_MODALITIES)
 STRING_ACCESSORS (body_part, PROP_BODY_PART)
+STRING_ACCESSORS (review_text, PROP_REVIEW_TEXT)
 
 const char *
 lb_study_get_study_uid (LbStudy *self)

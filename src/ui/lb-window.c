@@ -5,9 +5,13 @@
 
 #include <glib/gi18n.h>
 
-#include "lb-banner.h"
 #include "lb-dicomweb-client.h"
+#include "lb-outbox-sender.h"
+#include "lb-review.h"
 #include "lb-server-settings.h"
+#include "lb-store.h"
+#include "lb-study-loader.h"
+#include "lb-study-view.h"
 #include "lb-worklist-view.h"
 
 struct _LbWindow
@@ -18,20 +22,27 @@ struct _LbWindow
   AdwWindowTitle *window_title;
   AdwLeaflet *leaflet;
   LbWorklistView *worklist;
-  GtkWidget *study_pane;
-  GtkLabel *banner;
+  GtkStack *study_pane;
   AdwStatusPage *study_status;
+  LbStudyView *study_view;
+  GtkLabel *outbox_label;
 
   GSettings *settings;
   LbServerProfile *profile;
   LbDicomwebClient *client;
   GCancellable *cancellable;
+  GCancellable *study_cancellable;
+  LbStore *store;
+  LbOutboxSender *sender;
+  GPtrArray *study_kos;        /* LbKosInfo of the open study */
+  guint failed_sends;
 
   /* One QIDO request per configured modality; merged when all are back. */
   GHashTable *pending_studies;
   guint pending_queries;
   GError *pending_error;
   guint refresh_source;
+  gboolean focused_list;
 };
 
 G_DEFINE_FINAL_TYPE (LbWindow, lb_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -62,6 +73,11 @@ finish_refresh (LbWindow *self)
     g_ptr_array_add (studies, g_object_ref (value));
   g_hash_table_remove_all (self->pending_studies);
   lb_worklist_view_set_studies (self->worklist, studies);
+  if (!self->focused_list && studies->len > 0)
+    {
+      self->focused_list = TRUE;
+      lb_worklist_view_focus_list (self->worklist);
+    }
 }
 
 static void
@@ -151,17 +167,233 @@ refresh_action (GtkWidget  *widget,
   refresh (LB_WINDOW (widget));
 }
 
+static const char *
+server_key (LbWindow *self)
+{
+  return lb_server_profile_get_qido_url (self->profile);
+}
+
+static char *
+reviewer_name (LbWindow *self)
+{
+  g_autofree char *name = g_settings_get_string (self->settings, "reviewer-name");
+
+  if (name[0] == '\0')
+    {
+      g_free (name);
+      name = g_strdup (g_get_real_name ());
+      if (g_strcmp0 (name, "Unknown") == 0)
+        {
+          g_free (name);
+          name = g_strdup (g_get_user_name ());
+        }
+    }
+  return g_steal_pointer (&name);
+}
+
+/* Audit entries name objects by UID only: never PHI (DESIGN.md). */
+static void
+audit (LbWindow *self, const char *event, const char *uids)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *user = reviewer_name (self);
+
+  if (self->store == NULL)
+    return;
+  if (!lb_store_audit_append (self->store, event, user, server_key (self), uids, &error))
+    g_warning ("Cannot write the audit log: %s", error->message);
+}
+
+static void
+show_review_state (LbWindow *self)
+{
+  LbKosInfo *newest = lb_review_newest (self->study_kos);
+  LbStudy *study = lb_study_view_get_study (self->study_view);
+  g_autofree char *text = NULL;
+
+  if (newest == NULL)
+    {
+      lb_study_view_set_status (self->study_view, _("Not reviewed yet"));
+      return;
+    }
+  text = lb_review_describe (newest);
+  lb_study_view_set_status (self->study_view, text);
+  if (study != NULL)
+    {
+      lb_study_set_review_status (study, lb_review_status_of (newest));
+      lb_study_set_review_text (study, text);
+    }
+}
+
+static void
+study_loaded_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LbStudyContent) content = NULL;
+  g_autoptr (GHashTable) rejected = NULL;
+  g_autoptr (GPtrArray) shown = NULL;
+  LbWindow *self;
+
+  content = lb_study_load_finish (LB_DICOMWEB_CLIENT (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = LB_WINDOW (user_data);
+  if (content == NULL)
+    {
+      lb_study_view_set_error (self->study_view, error->message);
+      return;
+    }
+
+  /* Rejected photos are hidden by default (DESIGN.md): an archive such as
+   * Orthanc keeps them next to their rejection note. */
+  rejected = lb_review_rejected_uids (content->kos);
+  shown = g_ptr_array_new_with_free_func ((GDestroyNotify) lb_dicom_object_unref);
+  for (guint i = 0; i < content->images->len; i++)
+    {
+      LbDicomObject *object = g_ptr_array_index (content->images, i);
+      if (!g_hash_table_contains (rejected, lb_dicom_object_get_meta (object)->sop_instance_uid))
+        g_ptr_array_add (shown, lb_dicom_object_ref (object));
+    }
+  if (shown->len == 0 && content->images->len > 0)
+    {
+      /* Everything was rejected: show it anyway, marked by the status. */
+      g_ptr_array_unref (shown);
+      shown = g_ptr_array_ref (content->images);
+    }
+  g_clear_pointer (&self->study_kos, g_ptr_array_unref);
+  self->study_kos = g_steal_pointer (&content->kos);
+  lb_study_view_set_images (self->study_view, shown);
+  show_review_state (self);
+}
+
+static void
+open_study (LbWindow *self,
+            LbStudy  *study)
+{
+  g_cancellable_cancel (self->study_cancellable);
+  g_clear_object (&self->study_cancellable);
+  self->study_cancellable = g_cancellable_new ();
+
+  lb_study_view_set_loading (self->study_view, study);
+  gtk_stack_set_visible_child_name (self->study_pane, "study");
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->study_pane));
+  lb_study_view_focus_image (self->study_view);
+  audit (self, "study-opened", lb_study_get_study_uid (study));
+  lb_study_load_async (self->client, lb_study_get_study_uid (study), self->study_cancellable,
+                       study_loaded_cb, self);
+}
+
 static void
 study_activated_cb (LbWindow *self,
                     LbStudy  *study)
 {
-  g_autofree char *name = lb_study_dup_display_name (study);
+  open_study (self, study);
+}
 
-  adw_status_page_set_title (self->study_status, name);
-  adw_status_page_set_description (self->study_status, lb_study_get_description (study));
-  gtk_widget_set_visible (GTK_WIDGET (self->banner),
-                          lb_banner_is_patient_generated (lb_study_get_modalities (study), NULL));
-  adw_leaflet_set_visible_child (self->leaflet, self->study_pane);
+static void
+update_outbox_label (LbWindow *self)
+{
+  guint pending = self->sender != NULL ? lb_outbox_sender_get_pending_count (self->sender) : 0;
+  g_autofree char *text = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->outbox_label), pending > 0);
+  if (pending == 0)
+    {
+      self->failed_sends = 0;
+      return;
+    }
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u waiting", "%u waiting", pending), pending);
+  gtk_label_set_text (self->outbox_label, text);
+}
+
+static void
+item_done_cb (LbWindow   *self,
+              gint64      id,
+              const char *sop_instance_uid,
+              gboolean    stored,
+              const char *message)
+{
+  guint pending = lb_outbox_sender_get_pending_count (self->sender);
+  g_autofree char *text = NULL;
+
+  if (stored)
+    {
+      audit (self, "object-stored", sop_instance_uid);
+      return;
+    }
+  /* Say it once per outage, not once per retry. */
+  if (self->failed_sends++ > 0)
+    return;
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "Archive unreachable — %u decision waiting, will retry",
+                                       "Archive unreachable — %u decisions waiting, will retry",
+                                       pending), pending);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+  g_message ("Could not store an object yet: %s", message != NULL ? message : "");
+}
+
+/* After a decision the next study opens at once (WALKTHROUGH.md, scene 1). */
+static void
+open_next_study (LbWindow *self)
+{
+  GListModel *model = lb_worklist_view_get_model (self->worklist);
+  LbStudy *current = lb_study_view_get_study (self->study_view);
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; current != NULL && i + 1 < n; i++)
+    {
+      g_autoptr (LbStudy) s = g_list_model_get_item (model, i);
+      if (s == current)
+        {
+          g_autoptr (LbStudy) next = g_list_model_get_item (model, i + 1);
+          lb_worklist_view_select (self->worklist, i + 1);
+          open_study (self, next);
+          return;
+        }
+    }
+}
+
+static void
+decided_cb (LbWindow       *self,
+            int             kind,
+            int             reason,
+            const char     *text,
+            LbStudyView    *view)
+{
+  g_autoptr (GPtrArray) images = lb_study_view_get_objects (self->study_view);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) kos = NULL;
+  g_autoptr (GBytes) copy = NULL;
+  g_autoptr (LbKosInfo) info = NULL;
+  g_autofree char *uid = NULL;
+  g_autofree char *reviewer = reviewer_name (self);
+  g_autofree char *status = NULL;
+
+  kos = lb_review_build_kos (images, kind, reason, text, reviewer, NULL, &uid, &error);
+  if (kos == NULL)
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      return;
+    }
+  /* Committed to the outbox before any network I/O: nothing is lost. */
+  if (self->sender == NULL || lb_outbox_sender_enqueue (self->sender, kos, &error) <= 0)
+    {
+      g_autofree char *msg = g_strdup_printf (_("The decision could not be saved: %s"),
+                                              error != NULL ? error->message : _("no local database"));
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (msg));
+      return;
+    }
+  audit (self, "decision", uid);
+
+  /* Show it at once, as the archive will show it after the next refresh. */
+  info = lb_dicom_kos_parse (kos, NULL);
+  if (info != NULL && self->study_kos != NULL)
+    g_ptr_array_add (self->study_kos, g_steal_pointer (&info));
+  show_review_state (self);
+  update_outbox_label (self);
+  open_next_study (self);
 }
 
 static void
@@ -172,6 +404,23 @@ set_profile (LbWindow        *self,
   g_clear_object (&self->client);
   self->client = lb_dicomweb_client_new (profile);
   adw_window_title_set_subtitle (self->window_title, lb_server_profile_get_name (profile));
+
+  if (self->sender != NULL)
+    {
+      lb_outbox_sender_stop (self->sender);
+      g_signal_handlers_disconnect_by_data (self->sender, self);
+      g_clear_object (&self->sender);
+    }
+  if (self->store != NULL)
+    {
+      self->sender = lb_outbox_sender_new (self->store, self->client);
+      g_signal_connect_object (self->sender, "notify::pending-count",
+                               G_CALLBACK (update_outbox_label), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->sender, "item-done",
+                               G_CALLBACK (item_done_cb), self, G_CONNECT_SWAPPED);
+      lb_outbox_sender_start (self->sender);
+      update_outbox_label (self);
+    }
 }
 
 /* The user picked another archive in Preferences (or edited this one):
@@ -197,9 +446,16 @@ lb_window_dispose (GObject *object)
   LbWindow *self = LB_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->study_cancellable);
+  if (self->sender != NULL)
+    lb_outbox_sender_stop (self->sender);
   g_clear_handle_id (&self->refresh_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), LB_TYPE_WINDOW);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->study_cancellable);
+  g_clear_object (&self->sender);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->study_kos, g_ptr_array_unref);
   g_clear_object (&self->client);
   g_clear_object (&self->profile);
   g_clear_object (&self->settings);
@@ -218,15 +474,18 @@ lb_window_class_init (LbWindowClass *klass)
   object_class->dispose = lb_window_dispose;
 
   g_type_ensure (LB_TYPE_WORKLIST_VIEW);
+  g_type_ensure (LB_TYPE_STUDY_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/lb-window.ui");
   gtk_widget_class_bind_template_child (widget_class, LbWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, LbWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, LbWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, LbWindow, worklist);
   gtk_widget_class_bind_template_child (widget_class, LbWindow, study_pane);
-  gtk_widget_class_bind_template_child (widget_class, LbWindow, banner);
   gtk_widget_class_bind_template_child (widget_class, LbWindow, study_status);
+  gtk_widget_class_bind_template_child (widget_class, LbWindow, study_view);
+  gtk_widget_class_bind_template_child (widget_class, LbWindow, outbox_label);
   gtk_widget_class_bind_template_callback (widget_class, study_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, decided_cb);
 
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
@@ -242,7 +501,21 @@ lb_window_init (LbWindow *self)
   self->settings = g_settings_new (APP_ID);
   self->cancellable = g_cancellable_new ();
   self->pending_studies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
-  gtk_label_set_text (self->banner, lb_banner_text ());
+
+  {
+    g_autoptr (GError) error = NULL;
+    g_autofree char *path = lb_store_default_path ();
+
+    /* Without the local database decisions cannot be kept safe: say so,
+     * and keep the viewer usable. */
+    self->store = lb_store_open (path, &error);
+    if (self->store == NULL)
+      {
+        g_autofree char *msg = g_strdup_printf (_("Decisions cannot be saved: %s"), error->message);
+        g_warning ("%s", msg);
+        adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (msg));
+      }
+  }
 
   g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);

@@ -87,6 +87,52 @@ row_activated_cb (LbWorklistView *self,
 }
 
 static void
+open_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  LbWorklistView *self = LB_WORKLIST_VIEW (widget);
+  guint position = gtk_single_selection_get_selected (self->selection);
+
+  if (position != GTK_INVALID_LIST_POSITION)
+    row_activated_cb (self, position);
+}
+
+static void
+step (LbWorklistView *self, int delta)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+  guint position = gtk_single_selection_get_selected (self->selection);
+
+  if (n == 0)
+    return;
+  if (position == GTK_INVALID_LIST_POSITION)
+    position = 0;
+  else if (delta < 0 && position > 0)
+    position--;
+  else if (delta > 0 && position + 1 < n)
+    position++;
+  lb_worklist_view_select (self, position);
+}
+
+static void
+next_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  step (LB_WORKLIST_VIEW (widget), 1);
+}
+
+static void
+previous_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  step (LB_WORKLIST_VIEW (widget), -1);
+}
+
+/* Enter in the search field opens the selected study, as in the list. */
+static void
+search_activate_cb (LbWorklistView *self)
+{
+  open_action (GTK_WIDGET (self), NULL, NULL);
+}
+
+static void
 lb_worklist_view_dispose (GObject *object)
 {
   LbWorklistView *self = LB_WORKLIST_VIEW (object);
@@ -121,6 +167,20 @@ lb_worklist_view_class_init (LbWorklistViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LbWorklistView, count_label);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
+
+  /* The nurse's keys (WALKTHROUGH.md): ↑/↓ or K/J move, Enter opens. The
+   * list handles them itself when a row has focus; these catch them
+   * anywhere else in the worklist. */
+  gtk_widget_class_install_action (widget_class, "worklist.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "worklist.next", NULL, next_action);
+  gtk_widget_class_install_action (widget_class, "worklist.previous", NULL, previous_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, 0, "worklist.open", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, 0, "worklist.open", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, 0, "worklist.next", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_j, 0, "worklist.next", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, 0, "worklist.previous", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, 0, "worklist.previous", NULL);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
@@ -222,4 +282,23 @@ lb_worklist_view_set_search (LbWorklistView *self,
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text != NULL ? text : "");
   /* The entry reports changes after a delay; apply this one now. */
   search_changed_cb (self);
+}
+
+void
+lb_worklist_view_select (LbWorklistView *self,
+                         guint           position)
+{
+  g_return_if_fail (LB_IS_WORKLIST_VIEW (self));
+
+  gtk_single_selection_set_selected (self->selection, position);
+  /* Keep the keyboard in step with the study shown. */
+  gtk_widget_activate_action (GTK_WIDGET (self->column_view), "list.scroll-to-item", "u", position);
+}
+
+/* Ready for the keyboard: ↑/↓ and Enter work without a click first. */
+void
+lb_worklist_view_focus_list (LbWorklistView *self)
+{
+  g_return_if_fail (LB_IS_WORKLIST_VIEW (self));
+  gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
 }

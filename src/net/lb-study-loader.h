@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "lb-dicom.h"
+#include "lb-dicomweb-client.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  GPtrArray *images;   /* LbDicomObject, in series then instance order */
+  GPtrArray *kos;      /* LbKosInfo: the study's review documents */
+  guint      n_skipped; /* objects that were neither (PR, SR, unreadable) */
+} LbStudyContent;
+
+void            lb_study_content_free   (LbStudyContent *content);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LbStudyContent, lb_study_content_free)
+
+void            lb_study_load_async     (LbDicomwebClient    *client,
+                                         const char          *study_uid,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+LbStudyContent *lb_study_load_finish    (LbDicomwebClient    *client,
+                                         GAsyncResult        *result,
+                                         GError             **error);
+
+G_END_DECLS
