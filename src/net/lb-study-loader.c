@@ -3,6 +3,8 @@
 
 #include "lb-study-loader.h"
 
+#include "lb-dicom-json.h"
+
 #include <string.h>
 
 /* One WADO-RS retrieve of the whole study, in its stored encoding: images
@@ -128,6 +130,134 @@ LbStudyContent *
 lb_study_load_finish (LbDicomwebClient  *client,
                       GAsyncResult      *result,
                       GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, client), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+typedef struct {
+  char *study_uid;
+  GPtrArray *kos;
+  guint pending;
+  GError *error;
+} ReviewsData;
+
+static void
+reviews_data_free (ReviewsData *d)
+{
+  g_free (d->study_uid);
+  g_clear_pointer (&d->kos, g_ptr_array_unref);
+  g_clear_error (&d->error);
+  g_free (d);
+}
+
+static gboolean
+kos_part_cb (const char  *content_type,
+             GBytes      *body,
+             gpointer     user_data,
+             GError     **error)
+{
+  ReviewsData *d = user_data;
+  g_autoptr (GError) local_error = NULL;
+  LbKosInfo *info = lb_dicom_kos_parse (body, &local_error);
+
+  /* A KO series may hold documents of other kinds or from other systems
+   * that we cannot read; they do not decide our status. */
+  if (info != NULL)
+    g_ptr_array_add (d->kos, info);
+  return TRUE;
+}
+
+static void
+reviews_step_done (GTask *task)
+{
+  ReviewsData *d = g_task_get_task_data (task);
+
+  if (--d->pending > 0)
+    return;
+  if (d->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&d->error));
+  else
+    g_task_return_pointer (task, g_steal_pointer (&d->kos), (GDestroyNotify) g_ptr_array_unref);
+  g_object_unref (task);
+}
+
+static void
+kos_series_retrieved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  ReviewsData *d = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+
+  if (!lb_dicomweb_client_retrieve_finish (LB_DICOMWEB_CLIENT (source), result, NULL, &error) &&
+      d->error == NULL)
+    d->error = g_steal_pointer (&error);
+  reviews_step_done (task);
+}
+
+static void
+kos_series_found_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  ReviewsData *d = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) series = NULL;
+
+  series = lb_dicomweb_client_search_finish (LB_DICOMWEB_CLIENT (source), result, &error);
+  if (series == NULL)
+    {
+      d->error = g_steal_pointer (&error);
+      reviews_step_done (task);
+      return;
+    }
+  for (guint i = 0; i < series->len; i++)
+    {
+      g_autofree char *series_uid = lb_dicom_json_get_string (g_ptr_array_index (series, i), 0x0020000E);
+
+      if (series_uid == NULL)
+        continue;
+      d->pending++;
+      lb_dicomweb_client_retrieve_async (LB_DICOMWEB_CLIENT (source), d->study_uid, series_uid, NULL,
+                                         kos_part_cb, d, g_task_get_cancellable (task),
+                                         kos_series_retrieved_cb, task);
+    }
+  reviews_step_done (task);
+}
+
+void
+lb_study_load_reviews_async (LbDicomwebClient    *client,
+                             const char          *study_uid,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  const char *query[] = { "Modality=KO", NULL };
+  GTask *task;
+  ReviewsData *d;
+
+  g_return_if_fail (LB_IS_DICOMWEB_CLIENT (client));
+  g_return_if_fail (study_uid != NULL);
+
+  task = g_task_new (client, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lb_study_load_reviews_async);
+  d = g_new0 (ReviewsData, 1);
+  d->study_uid = g_strdup (study_uid);
+  d->kos = g_ptr_array_new_with_free_func ((GDestroyNotify) lb_kos_info_free);
+  d->pending = 1;
+  g_task_set_task_data (task, d, (GDestroyNotify) reviews_data_free);
+  lb_dicomweb_client_search_async (client, LB_QIDO_SERIES, study_uid, NULL, query, 0,
+                                   cancellable, kos_series_found_cb, task);
+}
+
+/**
+ * lb_study_load_reviews_finish:
+ *
+ * Returns: (transfer full) (element-type LbKosInfo): the study's review documents
+ */
+GPtrArray *
+lb_study_load_reviews_finish (LbDicomwebClient  *client,
+                              GAsyncResult      *result,
+                              GError           **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, client), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);

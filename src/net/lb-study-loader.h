@@ -27,3 +27,18 @@ LbStudyContent *lb_study_load_finish    (LbDicomwebClient    *client,
                                          GError             **error);
 
 G_END_DECLS
+
+G_BEGIN_DECLS
+
+/* The review documents (KO series) of a study, without its images: what the
+ * worklist needs to show the review status. */
+void       lb_study_load_reviews_async  (LbDicomwebClient    *client,
+                                         const char          *study_uid,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+GPtrArray *lb_study_load_reviews_finish (LbDicomwebClient    *client,
+                                         GAsyncResult        *result,
+                                         GError             **error);
+
+G_END_DECLS

@@ -359,6 +359,8 @@ lb_study_view_set_loading (LbStudyView *self,
                            lb_study_get_patient_id (study) ? lb_study_get_patient_id (study) : "");
   gtk_label_set_text (self->title_label, title);
   gtk_label_set_text (self->status_label, "");
+  gtk_label_set_text (self->comment_label, "");
+  gtk_label_set_text (self->details_label, "");
   gtk_widget_set_visible (GTK_WIDGET (self->quality_label), FALSE);
   gtk_stack_set_visible_child_name (self->stack, "loading");
 }

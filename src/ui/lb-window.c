@@ -4,6 +4,7 @@
 #include "lb-window.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "lb-dicomweb-client.h"
 #include "lb-outbox-sender.h"
@@ -50,6 +51,50 @@ G_DEFINE_FINAL_TYPE (LbWindow, lb_window, ADW_TYPE_APPLICATION_WINDOW)
 static void refresh (LbWindow *self);
 
 static void
+reviews_loaded_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr (LbStudy) study = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) kos = lb_study_load_reviews_finish (LB_DICOMWEB_CLIENT (source), result, &error);
+  LbKosInfo *newest;
+
+  if (kos == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_message ("Cannot read the review status of a study: %s", error->message);
+      return;
+    }
+  newest = lb_review_newest (kos);
+  if (newest != NULL)
+    {
+      g_autofree char *text = lb_review_describe (newest);
+      lb_study_set_review_status (study, lb_review_status_of (newest));
+      lb_study_set_review_text (study, text);
+    }
+}
+
+/* A study's status comes from its key object documents (DESIGN.md), so
+ * decisions made at another workstation show here after a refresh. Only
+ * studies that hold a KO series need asking. */
+static void
+load_review_states (LbWindow  *self,
+                    GPtrArray *studies)
+{
+  for (guint i = 0; i < studies->len; i++)
+    {
+      LbStudy *study = g_ptr_array_index (studies, i);
+      const char *mods = lb_study_get_modalities (study);
+
+      if (mods == NULL || strstr (mods, "KO") == NULL)
+        continue;
+      lb_study_load_reviews_async (self->client, lb_study_get_study_uid (study), self->cancellable,
+                                   reviews_loaded_cb, g_object_ref (study));
+    }
+}
+
+static void
 finish_refresh (LbWindow *self)
 {
   g_autoptr (GPtrArray) studies = g_ptr_array_new_with_free_func (g_object_unref);
@@ -73,6 +118,7 @@ finish_refresh (LbWindow *self)
     g_ptr_array_add (studies, g_object_ref (value));
   g_hash_table_remove_all (self->pending_studies);
   lb_worklist_view_set_studies (self->worklist, studies);
+  load_review_states (self, studies);
   if (!self->focused_list && studies->len > 0)
     {
       self->focused_list = TRUE;

@@ -121,4 +121,20 @@ finally:
         os.kill(ORTHANC_PID, signal.SIGCONT)
     status = app.quit()
 tap.ok(status == 0, "app exits cleanly (status %s)" % status)
+
+# Another workstation (a fresh app with its own database) sees both
+# decisions, read back from the archive's key object documents.
+other = lbui.App(["--server", os.environ["LIGHTBOX_TEST_DICOMWEB_URL"]])
+try:
+    other.wait_for_window("Lightbox", timeout=30)
+    names = other.wait_for(lambda n: any(x and x.startswith("Rejected by") for x in n)
+                           and any(x and x.startswith("Approved by") for x in n), timeout=30)
+    tap.ok(any(x and x.startswith("Rejected by") and "Motion blur" in x for x in names),
+           "a second workstation shows the rejection")
+    tap.ok(any(x and x.startswith("Approved by") for x in names),
+           "a second workstation shows the approval")
+    other.screenshot("ui-triage-second-workstation.png")
+finally:
+    status = other.quit()
+tap.ok(status == 0, "second app exits cleanly (status %s)" % status)
 sys.exit(tap.done())
