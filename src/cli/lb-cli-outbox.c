@@ -6,7 +6,7 @@
 #include "lb-cli.h"
 #include "lb-outbox-sender.h"
 
-int lb_cli_drain (LbOutboxSender *sender);
+
 
 /* lightbox-cli outbox list | retry: inspect the outbox, or send again
  * everything not yet confirmed by its archive. */

@@ -4,6 +4,7 @@
 #include <glib.h>
 
 #include "lb-dicomweb-client.h"
+#include "lb-outbox-sender.h"
 
 G_BEGIN_DECLS
 
@@ -18,6 +19,10 @@ int lb_cli_bench_render (int argc, char **argv);
 int lb_cli_fetch (int argc, char **argv);
 int lb_cli_store (int argc, char **argv);
 int lb_cli_outbox (int argc, char **argv);
+int lb_cli_decide (int argc, char **argv);
+
+/* Drains the outbox once, printing a line per object; the exit status. */
+int lb_cli_drain (LbOutboxSender *sender);
 int lb_cli_bench (int argc, char **argv);
 int lb_cli_bench_net (int argc, char **argv);
 

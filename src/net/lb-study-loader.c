@@ -84,7 +84,12 @@ retrieve_cb (GObject      *source,
 
   if (!lb_dicomweb_client_retrieve_finish (LB_DICOMWEB_CLIENT (source), result, NULL, &error))
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      /* WADO-RS answers 404 for a study the archive does not hold. */
+      if (g_error_matches (error, LB_NET_ERROR, LB_NET_ERROR_HTTP) && strstr (error->message, "HTTP 404") != NULL)
+        g_task_return_new_error (task, LB_NET_ERROR, LB_NET_ERROR_HTTP,
+                                 "This study is not in the archive (it may have been deleted or moved)");
+      else
+        g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   g_ptr_array_sort (content->images, compare_images);
