@@ -193,9 +193,11 @@ lb_review_describe (const LbKosInfo *info)
   g_autoptr (GString) who = g_string_new (NULL);
   g_auto (GStrv) pn = NULL;
   const char *d, *t;
+  const char *desc;
 
   g_return_val_if_fail (info != NULL, NULL);
 
+  desc = info->description != NULL ? info->description : "";
   switch (lb_review_status_of (info))
     {
     case LB_REVIEW_STATUS_APPROVED: what = _("Approved"); break;
@@ -211,14 +213,16 @@ lb_review_describe (const LbKosInfo *info)
   else if (pn[0] != NULL)
     g_string_append (who, pn[0]);
 
+  /* "Approved — Approved" says nothing twice. */
+  if (info->description != NULL && g_ascii_strcasecmp (info->description, "Approved") == 0)
+    desc = "";
   d = info->content_date != NULL ? info->content_date : "";
   t = info->content_time != NULL ? info->content_time : "";
   return g_strdup_printf ("%s%s%s, %.4s-%.2s-%.2s %.2s:%.2s%s%s",
                           what, who->len ? _(" by ") : "", who->str,
                           d, strlen (d) >= 6 ? d + 4 : "", strlen (d) >= 8 ? d + 6 : "",
                           t, strlen (t) >= 4 ? t + 2 : "",
-                          info->description != NULL && info->description[0] ? " — " : "",
-                          info->description != NULL ? info->description : "");
+                          desc[0] != '\0' ? " — " : "", desc);
 }
 
 /**

@@ -401,23 +401,50 @@ open_next_study (LbWindow *self)
     }
 }
 
+typedef struct {
+  LbWindow *self;
+  int kind;
+  int reason;
+  char *text;
+  LbStudy *study;
+  GCancellable *check;
+  guint timeout_id;
+  gboolean timed_out;
+} Decision;
+
+/* How long the archive may take to say whether someone else decided
+ * meanwhile; after that the decision goes to the outbox regardless, so it
+ * is never held in memory for long. */
+#define RECHECK_TIMEOUT_SECONDS 3
+
 static void
-decided_cb (LbWindow       *self,
-            int             kind,
-            int             reason,
-            const char     *text,
-            LbStudyView    *view)
+decision_free (Decision *d)
 {
-  g_autoptr (GPtrArray) images = lb_study_view_get_objects (self->study_view);
+  g_clear_handle_id (&d->timeout_id, g_source_remove);
+  g_clear_object (&d->check);
+  g_clear_object (&d->self);
+  g_clear_object (&d->study);
+  g_free (d->text);
+  g_free (d);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Decision, decision_free)
+
+static void
+send_decision (LbWindow *self, Decision *d)
+{
+  g_autoptr (GPtrArray) images = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GBytes) kos = NULL;
-  g_autoptr (GBytes) copy = NULL;
   g_autoptr (LbKosInfo) info = NULL;
   g_autofree char *uid = NULL;
   g_autofree char *reviewer = reviewer_name (self);
-  g_autofree char *status = NULL;
 
-  kos = lb_review_build_kos (images, kind, reason, text, reviewer, NULL, &uid, &error);
+  /* The user may have moved on while the archive was asked. */
+  if (lb_study_view_get_study (self->study_view) != d->study)
+    return;
+  images = lb_study_view_get_objects (self->study_view);
+  kos = lb_review_build_kos (images, d->kind, d->reason, d->text, reviewer, NULL, &uid, &error);
   if (kos == NULL)
     {
       adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
@@ -440,6 +467,107 @@ decided_cb (LbWindow       *self,
   show_review_state (self);
   update_outbox_label (self);
   open_next_study (self);
+}
+
+static void
+conflict_response_cb (AdwMessageDialog *dialog,
+                      const char       *response,
+                      gpointer          user_data)
+{
+  g_autoptr (Decision) d = user_data;
+
+  if (g_strcmp0 (response, "send") == 0)
+    send_decision (d->self, d);
+}
+
+/* Someone else may have decided this study since it was opened: say who and
+ * when, and send nothing unless the user confirms. If the archive cannot be
+ * asked, the decision goes to the outbox as usual. */
+static void
+recheck_done_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr (Decision) d = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) kos = lb_study_load_reviews_finish (LB_DICOMWEB_CLIENT (source), result, &error);
+  g_autoptr (GPtrArray) unseen = g_ptr_array_new ();
+  LbWindow *self = d->self;
+  LbKosInfo *newest;
+  AdwMessageDialog *dialog;
+  g_autofree char *body = NULL;
+  g_autofree char *who = NULL;
+
+  g_clear_handle_id (&d->timeout_id, g_source_remove);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && !d->timed_out)
+    return;
+  for (guint i = 0; kos != NULL && i < kos->len; i++)
+    {
+      LbKosInfo *info = g_ptr_array_index (kos, i);
+      gboolean known = FALSE;
+
+      for (guint j = 0; self->study_kos != NULL && j < self->study_kos->len && !known; j++)
+        known = g_strcmp0 (((LbKosInfo *) g_ptr_array_index (self->study_kos, j))->sop_instance_uid,
+                           info->sop_instance_uid) == 0;
+      if (!known)
+        g_ptr_array_add (unseen, info);
+    }
+  newest = lb_review_newest (unseen);
+  if (newest == NULL)
+    {
+      send_decision (self, d);
+      return;
+    }
+
+  who = lb_review_describe (newest);
+  body = g_strdup_printf (_("While you were looking at this study, it was decided elsewhere:\n%s\n\nSend your decision as well?"), who);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Already Reviewed"), body));
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Keep Theirs"),
+                                    "send", _("_Send Mine"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "send", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (conflict_response_cb), g_steal_pointer (&d));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static gboolean
+recheck_timeout_cb (gpointer user_data)
+{
+  Decision *d = user_data;
+
+  d->timeout_id = 0;
+  d->timed_out = TRUE;
+  g_cancellable_cancel (d->check);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+decided_cb (LbWindow       *self,
+            int             kind,
+            int             reason,
+            const char     *text,
+            LbStudyView    *view)
+{
+  Decision *d = g_new0 (Decision, 1);
+  LbStudy *study = lb_study_view_get_study (self->study_view);
+
+  if (study == NULL)
+    {
+      g_free (d);
+      return;
+    }
+  d->self = g_object_ref (self);
+  d->kind = kind;
+  d->reason = reason;
+  d->text = g_strdup (text);
+  d->study = g_object_ref (study);
+  d->check = g_cancellable_new ();
+  d->timeout_id = g_timeout_add_seconds (RECHECK_TIMEOUT_SECONDS, recheck_timeout_cb, d);
+  lb_study_load_reviews_async (self->client, lb_study_get_study_uid (study), d->check,
+                               recheck_done_cb, d);
 }
 
 static void

@@ -116,6 +116,27 @@ print(title.CodeValue, title.CodingSchemeDesignator, ','.join(mods), len(refs))
     roe_dark = "1.2.826.0.1.3680043.10.1379.9.1.9"
     kos = wait_until(lambda: ko_instances(roe_dark), timeout=30)
     tap.ok(len(kos) == 1, "the approval arrived in the archive exactly once (%d)" % len(kos))
+
+    # Meanwhile a colleague decides the study now open (the blurry one):
+    # the nurse is told who and when before anything is sent.
+    roe_blurry = "1.2.826.0.1.3680043.10.1379.9.1.8"
+    app.wait_for(lambda n: "New spot on my back, my wife took the photo." in n, timeout=30)
+    with tempfile.TemporaryDirectory() as tmp:
+        r = subprocess.run([os.environ["LIGHTBOX_CLI"], "decide", "--server",
+                            os.environ["LIGHTBOX_TEST_DICOMWEB_URL"], "--study", roe_blurry,
+                            "--approve", "--reviewer", "Ben Doctor", "--db", os.path.join(tmp, "db")],
+                           capture_output=True, text=True)
+    tap.ok(r.returncode == 0, "a colleague approves the open study from another workstation")
+    app.key("r")
+    time.sleep(0.8)
+    app.key("Return")
+    names = app.wait_for(lambda n: "Already Reviewed" in n, timeout=20)
+    tap.ok("Already Reviewed" in names, "the nurse is warned before sending")
+    tap.ok(any(x and "Approved by Ben Doctor" in x for x in names), "the warning says who decided")
+    app.screenshot("ui-triage-conflict.png")
+    app.key("Escape")
+    time.sleep(2)
+    tap.ok(len(ko_instances(roe_blurry)) == 1, "keeping the colleague's decision sends nothing")
 finally:
     if stopped:
         os.kill(ORTHANC_PID, signal.SIGCONT)
