@@ -19,6 +19,7 @@ struct _LbStudy
   char *modalities;
   char *body_part;
   char *review_text;
+  char *quality_text;
   guint n_series;
   guint n_instances;
   LbReviewStatus review_status;
@@ -39,6 +40,7 @@ enum {
   PROP_MODALITIES,
   PROP_BODY_PART,
   PROP_REVIEW_TEXT,
+  PROP_QUALITY_TEXT,
   PROP_N_SERIES,
   PROP_N_INSTANCES,
   PROP_REVIEW_STATUS,
@@ -84,6 +86,7 @@ string_slot (LbStudy *self, guint prop_id)
     case PROP_MODALITIES: return &self->modalities;
     case PROP_BODY_PART: return &self->body_part;
     case PROP_REVIEW_TEXT: return &self->review_text;
+    case PROP_QUALITY_TEXT: return &self->quality_text;
     default: return NULL;
     }
 }
@@ -111,7 +114,7 @@ lb_study_finalize (GObject *object)
 {
   LbStudy *self = LB_STUDY (object);
 
-  for (guint i = PROP_STUDY_UID; i <= PROP_REVIEW_TEXT; i++)
+  for (guint i = PROP_STUDY_UID; i <= PROP_QUALITY_TEXT; i++)
     g_clear_pointer (string_slot (self, i), g_free);
 
   G_OBJECT_CLASS (lb_study_parent_class)->finalize (object);
@@ -200,6 +203,7 @@ lb_study_class_init (LbStudyClass *klass)
   properties[PROP_MODALITIES] = g_param_spec_string ("modalities", NULL, NULL, NULL, rw);
   properties[PROP_BODY_PART] = g_param_spec_string ("body-part", NULL, NULL, NULL, rw);
   properties[PROP_REVIEW_TEXT] = g_param_spec_string ("review-text", NULL, NULL, NULL, rw);
+  properties[PROP_QUALITY_TEXT] = g_param_spec_string ("quality-text", NULL, NULL, NULL, rw);
   properties[PROP_N_SERIES] = g_param_spec_uint ("n-series", NULL, NULL, 0, G_MAXUINT, 0, rw);
   properties[PROP_N_INSTANCES] = g_param_spec_uint ("n-instances", NULL, NULL, 0, G_MAXUINT, 0, rw);
   properties[PROP_REVIEW_STATUS] =
@@ -250,6 +254,7 @@ STRING_ACCESSORS (accession_number, PROP_ACCESSION_NUMBER)
 STRING_ACCESSORS (modalities, PROP_MODALITIES)
 STRING_ACCESSORS (body_part, PROP_BODY_PART)
 STRING_ACCESSORS (review_text, PROP_REVIEW_TEXT)
+STRING_ACCESSORS (quality_text, PROP_QUALITY_TEXT)
 
 const char *
 lb_study_get_study_uid (LbStudy *self)

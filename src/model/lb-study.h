@@ -46,6 +46,8 @@ const char     *lb_study_get_body_part         (LbStudy *self);
 void            lb_study_set_body_part         (LbStudy *self, const char *value);
 const char     *lb_study_get_review_text       (LbStudy *self);
 void            lb_study_set_review_text       (LbStudy *self, const char *value);
+const char     *lb_study_get_quality_text      (LbStudy *self);
+void            lb_study_set_quality_text      (LbStudy *self, const char *value);
 guint           lb_study_get_n_series          (LbStudy *self);
 void            lb_study_set_n_series          (LbStudy *self, guint value);
 guint           lb_study_get_n_instances       (LbStudy *self);

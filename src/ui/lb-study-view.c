@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "lb-image-item.h"
-#include "lb-quality.h"
+#include "lb-quality-task.h"
 #include "lb-viewport.h"
 
 /* The study being reviewed: the image under its banner, the patient's own
@@ -107,6 +107,28 @@ show_details (LbStudyView *self, LbDicomObject *object)
 }
 
 static void
+quality_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *hints = lb_quality_check_finish (result, &error);
+  LbStudyView *self;
+  g_autofree char *text = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = LB_STUDY_VIEW (user_data);
+  if (hints == NULL || hints[0] == '\0')
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->quality_label), FALSE);
+      return;
+    }
+  /* Translators: quality hints, e.g. "Possibly blurry, under-exposed" */
+  text = g_strdup_printf (_("⚠ Possibly %s"), hints);
+  gtk_label_set_text (self->quality_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->quality_label), TRUE);
+}
+
+static void
 show_current (LbStudyView *self)
 {
   LbImageItem *item = gtk_single_selection_get_selected_item (self->selection);
@@ -115,6 +137,8 @@ show_current (LbStudyView *self)
     return;
   lb_viewport_set_image (self->viewport, lb_image_item_get_object (item));
   show_details (self, lb_image_item_get_object (item));
+  gtk_widget_set_visible (GTK_WIDGET (self->quality_label), FALSE);
+  lb_quality_check_async (lb_image_item_get_object (item), self->cancellable, quality_done_cb, self);
   gtk_stack_set_visible_child_name (self->stack, "image");
 }
 

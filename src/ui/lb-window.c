@@ -8,6 +8,7 @@
 
 #include "lb-dicomweb-client.h"
 #include "lb-outbox-sender.h"
+#include "lb-quality-task.h"
 #include "lb-review.h"
 #include "lb-server-settings.h"
 #include "lb-store.h"
@@ -44,11 +45,96 @@ struct _LbWindow
   GError *pending_error;
   guint refresh_source;
   gboolean focused_list;
+  GQueue quality_queue;        /* LbStudy waiting for quality hints */
+  gboolean quality_busy;
+  GHashTable *quality_cache;   /* study UID → hints text */
 };
 
 G_DEFINE_FINAL_TYPE (LbWindow, lb_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void refresh (LbWindow *self);
+
+static void quality_next (LbWindow *self);
+
+static void
+quality_checked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (LbStudy) study = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *hints = lb_quality_check_finish (result, &error);
+  LbWindow *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = g_object_get_data (G_OBJECT (study), "lb-window");
+  if (hints != NULL)
+    {
+      lb_study_set_quality_text (study, hints);
+      g_hash_table_replace (self->quality_cache, g_strdup (lb_study_get_study_uid (study)), g_strdup (hints));
+    }
+  self->quality_busy = FALSE;
+  quality_next (self);
+}
+
+static void
+quality_study_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (LbStudy) study = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LbStudyContent) content = lb_study_load_finish (LB_DICOMWEB_CLIENT (source), result, &error);
+  LbWindow *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = g_object_get_data (G_OBJECT (study), "lb-window");
+  if (content == NULL || content->images->len == 0)
+    {
+      self->quality_busy = FALSE;
+      quality_next (self);
+      return;
+    }
+  lb_quality_check_async (g_ptr_array_index (content->images, 0), self->cancellable,
+                          quality_checked_cb, g_steal_pointer (&study));
+}
+
+/* Quality hints for the worklist, one study at a time so the archive and
+ * the machine stay responsive for what the user is doing. */
+static void
+quality_next (LbWindow *self)
+{
+  LbStudy *study;
+
+  if (self->quality_busy)
+    return;
+  while ((study = g_queue_pop_head (&self->quality_queue)) != NULL)
+    {
+      const char *cached = g_hash_table_lookup (self->quality_cache, lb_study_get_study_uid (study));
+
+      if (cached != NULL)
+        {
+          lb_study_set_quality_text (study, cached);
+          g_object_unref (study);
+          continue;
+        }
+      self->quality_busy = TRUE;
+      g_object_set_data (G_OBJECT (study), "lb-window", self);
+      lb_study_load_async (self->client, lb_study_get_study_uid (study), self->cancellable,
+                           quality_study_loaded_cb, study);
+      return;
+    }
+}
+
+static void
+queue_quality_checks (LbWindow  *self,
+                      GPtrArray *studies)
+{
+  g_queue_clear_full (&self->quality_queue, g_object_unref);
+  self->quality_busy = FALSE;
+  /* The newest first: they are the ones at the top of the list. */
+  for (guint i = 0; i < studies->len && i < 200; i++)
+    g_queue_push_tail (&self->quality_queue, g_object_ref (g_ptr_array_index (studies, i)));
+  quality_next (self);
+}
 
 static void
 reviews_loaded_cb (GObject      *source,
@@ -94,6 +180,16 @@ load_review_states (LbWindow  *self,
     }
 }
 
+static int
+compare_newest_first (gconstpointer a, gconstpointer b)
+{
+  LbStudy *sa = *(LbStudy **) a, *sb = *(LbStudy **) b;
+  g_autofree char *da = lb_study_dup_display_date (sa);
+  g_autofree char *db = lb_study_dup_display_date (sb);
+
+  return -g_strcmp0 (da, db);
+}
+
 static void
 finish_refresh (LbWindow *self)
 {
@@ -119,6 +215,8 @@ finish_refresh (LbWindow *self)
   g_hash_table_remove_all (self->pending_studies);
   lb_worklist_view_set_studies (self->worklist, studies);
   load_review_states (self, studies);
+  g_ptr_array_sort (studies, compare_newest_first);
+  queue_quality_checks (self, studies);
   if (!self->focused_list && studies->len > 0)
     {
       self->focused_list = TRUE;
@@ -630,6 +728,8 @@ lb_window_dispose (GObject *object)
   g_clear_object (&self->sender);
   g_clear_object (&self->store);
   g_clear_pointer (&self->study_kos, g_ptr_array_unref);
+  g_queue_clear_full (&self->quality_queue, g_object_unref);
+  g_clear_pointer (&self->quality_cache, g_hash_table_unref);
   g_clear_object (&self->client);
   g_clear_object (&self->profile);
   g_clear_object (&self->settings);
@@ -675,6 +775,8 @@ lb_window_init (LbWindow *self)
   self->settings = g_settings_new (APP_ID);
   self->cancellable = g_cancellable_new ();
   self->pending_studies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->quality_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_queue_init (&self->quality_queue);
 
   {
     g_autoptr (GError) error = NULL;

@@ -15,8 +15,8 @@ lb_quality_thresholds_init_default (LbQualityThresholds *t)
 {
   g_return_if_fail (t != NULL);
 
-  t->blur_threshold = 60.0;
-  t->dark_fraction = 0.25;
+  t->blur_threshold = 5.0;
+  t->dark_fraction = 0.6;
   t->bright_fraction = 0.25;
   t->min_megapixels = 1.0;
 }
@@ -108,10 +108,15 @@ lb_quality_measure (const LbPixelBuffer *buffer,
         n_lap++;
       }
 
-  out->sharpness = sum_sq / n_lap - (sum / n_lap) * (sum / n_lap);
+  /* The Laplacian grows with exposure and contrast as much as with focus:
+   * divided by the squared mean brightness, a dim but sharp photo is not
+   * called blurry. Scaled by 10⁴ to give readable numbers (a sharp phone
+   * photo scores in the hundreds, a shaken one in single digits). */
+  out->mean_luma = luma_sum / ((gsize) w * h);
+  out->sharpness = (sum_sq / n_lap - (sum / n_lap) * (sum / n_lap))
+                   / MAX (out->mean_luma * out->mean_luma, 1.0) * 1e4;
   out->dark_fraction = (double) dark / ((gsize) w * h);
   out->bright_fraction = (double) bright / ((gsize) w * h);
-  out->mean_luma = luma_sum / ((gsize) w * h);
   return TRUE;
 }
 
@@ -133,7 +138,9 @@ lb_quality_assess (const LbQualityMetrics    *m,
 
   if (m->sharpness < t->blur_threshold)
     flags |= LB_QUALITY_BLURRY;
-  if (m->dark_fraction > t->dark_fraction)
+  /* Dim overall, or mostly black. A dark border alone (an otoscope's or a
+   * dermatoscope's vignette) is not under-exposure. */
+  if (m->mean_luma < 50.0 || m->dark_fraction > t->dark_fraction)
     flags |= LB_QUALITY_UNDER_EXPOSED;
   if (m->bright_fraction > t->bright_fraction)
     flags |= LB_QUALITY_OVER_EXPOSED;
@@ -173,4 +180,46 @@ lb_quality_describe (LbQualityFlags flags)
         g_string_append (out, _(names[i].text));
       }
   return g_string_free (out, FALSE);
+}
+
+/**
+ * lb_quality_check_object:
+ * @object: a parsed image
+ * @thresholds: when to raise each hint
+ * @out: (out) (optional): the measures
+ *
+ * Photos only make sense to judge this way; for grayscale modalities the
+ * exposure hints say little, so callers show them for photos.
+ *
+ * Returns: the #LbQualityFlags, or -1 on error
+ */
+int
+lb_quality_check_object (LbDicomObject              *object,
+                         const LbQualityThresholds  *thresholds,
+                         LbQualityMetrics           *out,
+                         GError                    **error)
+{
+  const LbDicomMeta *meta;
+  g_autoptr (LbPixelBuffer) buffer = NULL;
+  LbQualityMetrics metrics;
+  guint longest, denom;
+
+  g_return_val_if_fail (object != NULL && thresholds != NULL, -1);
+
+  meta = lb_dicom_object_get_meta (object);
+  /* About 1000 px on the long side is what the measures use anyway. */
+  longest = MAX (meta->rows, meta->columns);
+  denom = longest >= 8000 ? 8 : longest >= 4000 ? 4 : longest >= 2000 ? 2 : 1;
+  buffer = lb_dicom_object_decode_frame_scaled (object, 0, denom, error);
+  if (buffer == NULL)
+    return -1;
+  if (!lb_quality_measure (buffer, meta->columns, meta->rows, &metrics))
+    {
+      g_set_error (error, LB_DICOM_ERROR, LB_DICOM_ERROR_BAD_IMAGE,
+                   "The image is too small to judge (%u × %u)", meta->columns, meta->rows);
+      return -1;
+    }
+  if (out != NULL)
+    *out = metrics;
+  return lb_quality_assess (&metrics, thresholds, meta->body_part, meta->laterality);
 }

@@ -9,7 +9,7 @@ G_BEGIN_DECLS
  * verdicts: the nurse decides. */
 
 typedef struct {
-  double sharpness;          /* variance of the Laplacian of the luma, at ≤ 1024 px */
+  double sharpness;          /* variance of the Laplacian of the luma at ≤ 1024 px, ÷ mean² × 10⁴ */
   double dark_fraction;      /* share of pixels in deep shadow (luma < 32 of 255) */
   double bright_fraction;    /* share of pixels in blown highlights (luma > 245) */
   double mean_luma;          /* 0–255 */
@@ -43,5 +43,12 @@ LbQualityFlags lb_quality_assess   (const LbQualityMetrics     *metrics,
                                     const char                 *body_part,
                                     const char                 *laterality);
 char          *lb_quality_describe (LbQualityFlags              flags);
+
+/* Decodes a scaled preview of @object's first frame and assesses it. Safe
+ * to call from a worker thread. Returns -1 with @error set on failure. */
+int            lb_quality_check_object (LbDicomObject              *object,
+                                        const LbQualityThresholds  *thresholds,
+                                        LbQualityMetrics           *out,
+                                        GError                    **error);
 
 G_END_DECLS

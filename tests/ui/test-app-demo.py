@@ -24,6 +24,15 @@ try:
     # lists recycled rows in widget order, not in display order).
     dates = [n for n in names if n and (n.startswith("2025-") or n.startswith("2024-"))]
     tap.ok(len(dates) == 10, "ten submission dates shown")
+    # Quality hints arrive in the background: the blurry and the dark photo
+    # of Max Roe's back carry a badge, the sharp photos do not.
+    names = app.wait_for(lambda n: sum(1 for x in n if x and ("blurry" in x or "under-exposed" in x)) >= 2,
+                         timeout=90)
+    hints = [x for x in names if x and ("blurry" in x or "exposed" in x or "resolution" in x)]
+    print("# quality hints: %s" % hints)
+    tap.ok(any(x.startswith("blurry") for x in hints), "a photo is marked blurry")
+    tap.ok(any("under-exposed" in x for x in hints), "a photo is marked under-exposed")
+    tap.ok(len([x for x in hints if "blurry" in x]) == 1, "only one photo is marked blurry")
     shot = app.screenshot("ui-demo-worklist.png")
     tap.ok(os.path.getsize(shot) > 10000, "screenshot saved: " + shot)
 finally:

@@ -72,7 +72,7 @@ test_blur (void)
   LbQualityMetrics a, b;
   LbQualityThresholds t;
 
-  blur (soft, 6);
+  blur (soft, 12);
   g_assert_true (lb_quality_measure (sharp, 4032, 3024, &a));
   g_assert_true (lb_quality_measure (soft, 4032, 3024, &b));
   g_test_message ("sharpness: sharp %.1f, blurred %.1f", a.sharpness, b.sharpness);
