@@ -241,6 +241,7 @@ lb_dicom_object_dup_string (LbDicomObject *object,
   try
     {
       g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&object->lock);
+      (void) locker;
       DcmItem *item = group == 0x0002 ? (DcmItem *) object->fileformat->getMetaInfo ()
                                       : (DcmItem *) object->fileformat->getDataset ();
       DcmElement *el = nullptr;

@@ -353,6 +353,7 @@ decode (LbDicomObject *object, guint frame, guint scale, GError **error)
 
   {
     g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&object->lock);
+    (void) locker;
     DcmDataset *ds = object->fileformat->getDataset ();
     DcmElement *el = nullptr;
     if (ds->findAndGetElement (DCM_PixelData, el).bad () || el == nullptr)
