@@ -67,6 +67,18 @@ vr_has_long_length (const char vr[2])
   return false;
 }
 
+/* PS3.5 6.2: the VRs with a 16-bit length. */
+bool
+vr_is_short (const char vr[2])
+{
+  static const char *const shorts[] = { "AE", "AS", "AT", "CS", "DA", "DS", "DT", "FL", "FD", "IS",
+                                        "LO", "LT", "PN", "SH", "SL", "SS", "ST", "TM", "UI", "UL", "US" };
+  for (const char *v : shorts)
+    if (vr[0] == v[0] && vr[1] == v[1])
+      return true;
+  return false;
+}
+
 bool
 dictionary_says_sequence (guint16 group, guint16 element)
 {
@@ -175,7 +187,11 @@ Scanner::scan_elements (gsize &pos, gsize end, Enc enc, guint depth, bool until_
           char vr[2] = { (char) data[pos + 4], (char) data[pos + 5] };
           if (!g_ascii_isupper (vr[0]) || !g_ascii_isupper (vr[1]))
             return fail (LB_DICOM_ERROR_MALFORMED, "invalid VR on element (%04x,%04x)", g, e);
-          if (vr_has_long_length (vr))
+          /* dcmtk reads a VR it does not know as UN with a 32-bit length
+           * ("assuming 4 byte length field"); the scan must see the same
+           * structure dcmtk will, or a lie could slip between the two. */
+          bool unknown = !vr_is_short (vr) && !vr_has_long_length (vr);
+          if (unknown || vr_has_long_length (vr))
             {
               if (end - pos < 12)
                 return fail (LB_DICOM_ERROR_MALFORMED, "element header truncated");
@@ -189,7 +205,7 @@ Scanner::scan_elements (gsize &pos, gsize end, Enc enc, guint depth, bool until_
             }
           is_sequence = vr[0] == 'S' && vr[1] == 'Q';
           /* PS3.5 6.2.2: an undefined-length UN is an implicit VR sequence. */
-          if (vr[0] == 'U' && vr[1] == 'N' && (l == kUndefined || dictionary_says_sequence (g, e)))
+          if ((unknown || (vr[0] == 'U' && vr[1] == 'N')) && (l == kUndefined || dictionary_says_sequence (g, e)))
             {
               is_sequence = true;
               value_enc = Enc::ImplicitLE;
@@ -241,7 +257,7 @@ scan_meta (Scanner &s, gsize &pos, std::string &ts)
       guint16 e = s.u16 (pos + 2, Enc::ExplicitLE);
       char vr[2] = { (char) s.data[pos + 4], (char) s.data[pos + 5] };
       guint32 l;
-      if (vr_has_long_length (vr))
+      if (!vr_is_short (vr)) /* long VRs, and unknown ones as dcmtk reads them */
         {
           if (s.len - pos < 12)
             return s.fail (LB_DICOM_ERROR_MALFORMED, "file meta information truncated");
