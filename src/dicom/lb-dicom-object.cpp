@@ -47,9 +47,17 @@ lb_dicom_limits_init_default (LbDicomLimits *limits)
   limits->max_frames = 10000;
 }
 
+/* @path, when set, names the file @data maps: dcmtk then reads from the
+ * file and leaves values over 64 KiB (the pixel data) on disk until a frame
+ * is decoded, instead of copying the whole object up front. The pre-scan
+ * has checked the very bytes dcmtk will read; a file replaced in between
+ * fails to parse or to decode, it cannot make dcmtk over-allocate beyond
+ * the element limit because dcmtk also checks lengths against the file
+ * size. */
 static LbDicomObject *
 parse_buffer (const guint8         *data,
               gsize                 len,
+              const char           *path,
               const LbDicomLimits  *limits_in,
               GError              **error)
 {
@@ -64,14 +72,24 @@ parse_buffer (const guint8         *data,
   if (!lb_dicom_prescan (data, len, &limits, error))
     return nullptr;
 
-  DcmInputBufferStream stream;
-  stream.setBuffer (data, (offile_off_t) len);
-  stream.setEos ();
   auto ff = std::make_unique<DcmFileFormat> ();
-  ff->transferInit ();
-  /* Load every value now: a buffer stream cannot be reopened later. */
-  OFCondition cond = ff->read (stream, EXS_Unknown, EGL_noChange, G_MAXUINT32);
-  ff->transferEnd ();
+  OFCondition cond;
+  if (path != nullptr)
+    {
+      cond = ff->loadFile (OFFilename (path), EXS_Unknown, EGL_noChange, 64 * 1024);
+      if (cond.good ())
+        cond = ff->loadAllDataIntoMemory ();
+    }
+  else
+    {
+      DcmInputBufferStream stream;
+      stream.setBuffer (data, (offile_off_t) len);
+      stream.setEos ();
+      ff->transferInit ();
+      /* Load every value now: a buffer stream cannot be reopened later. */
+      cond = ff->read (stream, EXS_Unknown, EGL_noChange, G_MAXUINT32);
+      ff->transferEnd ();
+    }
   if (cond.bad ())
     {
       g_set_error (error, LB_DICOM_ERROR, LB_DICOM_ERROR_MALFORMED,
@@ -130,7 +148,7 @@ lb_dicom_object_new_from_bytes (GBytes               *bytes,
     {
       gsize len = 0;
       const guint8 *data = (const guint8 *) g_bytes_get_data (bytes, &len);
-      return parse_buffer (data, len, limits, error);
+      return parse_buffer (data, len, nullptr, limits, error);
     }
   LB_DICOM_CATCH (error, nullptr)
 }
@@ -166,7 +184,7 @@ lb_dicom_object_new_from_file (const char           *path,
       const guint8 *data = (const guint8 *) g_mapped_file_get_contents (mapped);
       gsize len = g_mapped_file_get_length (mapped);
       static const guint8 empty[1] = { 0 };
-      return parse_buffer (data ? data : empty, data ? len : 0, limits, error);
+      return parse_buffer (data ? data : empty, data ? len : 0, data ? path : nullptr, limits, error);
     }
   LB_DICOM_CATCH (error, nullptr)
 }

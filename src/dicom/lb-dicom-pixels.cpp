@@ -191,7 +191,7 @@ struct FrameLayout {
 };
 
 LbPixelBuffer *
-native_to_buffer (const std::vector<guint8> &native, const FrameLayout &f,
+native_to_buffer (const guint8 *native, const FrameLayout &f,
                   const PaletteLut *palette, GError **error)
 {
   gsize n = (gsize) f.width * f.height;
@@ -201,7 +201,7 @@ native_to_buffer (const std::vector<guint8> &native, const FrameLayout &f,
     if (bytes == 1)
       return native[index];
     guint16 v;
-    memcpy (&v, native.data () + 2 * index, 2); /* host order, as dcmtk hands it out */
+    memcpy (&v, native + 2 * index, 2); /* host order, as dcmtk hands it out */
     return v;
   };
   guint32 mask = f.bits_stored >= 32 ? 0xffffffffu : (1u << f.bits_stored) - 1;
@@ -281,7 +281,7 @@ native_to_buffer (const std::vector<guint8> &native, const FrameLayout &f,
               /* PS3.3 C.7.6.3.1.2: two pixels share Cb/Cr, stored as
                * Y1 Y2 Cb Cr. */
               gsize pair = p / 2;
-              const guint8 *q = native.data () + pair * 4;
+              const guint8 *q = native + pair * 4;
               ybr_to_rgb (q[p % 2], q[2], q[3], row + 3 * x);
             }
           else if (ybr)
@@ -392,7 +392,14 @@ decode (LbDicomObject *object, guint frame, guint scale, GError **error)
           return set_error (error, LB_DICOM_ERROR_NO_PIXELS,
                             "pixel data holds %" G_GUINT64_FORMAT " bytes, frame %u needs %" G_GUINT64_FORMAT,
                             have, frame, (guint64) frame_bytes * (frame + 1)), nullptr;
-        native.assign (raw + frame_bytes * frame, raw + frame_bytes * (frame + 1));
+        /* Convert straight out of dcmtk's buffer (still under the lock):
+         * a 4096² 16-bit frame is 32 MiB, not worth a copy. */
+        LbPixelBuffer *buf = native_to_buffer (raw + frame_bytes * frame, f, palette, error);
+        if (buf == nullptr)
+          return nullptr;
+        buf = subsample (buf, scale);
+        buf->scale_denom = scale;
+        return buf;
       }
     else if (use_turbo || use_j2k)
       {
@@ -447,7 +454,7 @@ decode (LbDicomObject *object, guint frame, guint scale, GError **error)
       f.high_bit = f.bits_stored - 1;
     }
 
-  LbPixelBuffer *buf = native_to_buffer (native, f, palette, error);
+  LbPixelBuffer *buf = native_to_buffer (native.data (), f, palette, error);
   if (buf == nullptr)
     return nullptr;
   buf = subsample (buf, scale);
