@@ -176,6 +176,7 @@ Scanner::scan_elements (gsize &pos, gsize end, Enc enc, guint depth, bool until_
 
       Enc value_enc = enc;
       bool is_sequence = false;
+      bool ob_or_ow = enc == Enc::ImplicitLE;
       guint32 l;
       if (enc == Enc::ImplicitLE)
         {
@@ -204,6 +205,7 @@ Scanner::scan_elements (gsize &pos, gsize end, Enc enc, guint depth, bool until_
               pos += 8;
             }
           is_sequence = vr[0] == 'S' && vr[1] == 'Q';
+          ob_or_ow = vr[0] == 'O' && (vr[1] == 'B' || vr[1] == 'W');
           /* PS3.5 6.2.2: an undefined-length UN is an implicit VR sequence. */
           if ((unknown || (vr[0] == 'U' && vr[1] == 'N')) && (l == kUndefined || dictionary_says_sequence (g, e)))
             {
@@ -214,7 +216,11 @@ Scanner::scan_elements (gsize &pos, gsize end, Enc enc, guint depth, bool until_
 
       if (l == kUndefined)
         {
-          if (g == 0x7fe0 && e == 0x0010 && depth == 0)
+          /* Encapsulated pixel data (PS3.5 A.4) only as OB/OW: dcmtk reads
+           * an undefined-length UN or unknown-VR Pixel Data as an implicit
+           * VR sequence instead (CP-246), and so must we (found by
+           * fuzz-dicom). */
+          if (g == 0x7fe0 && e == 0x0010 && depth == 0 && ob_or_ow)
             {
               if (!scan_fragments (pos, end, enc))
                 return false;
