@@ -176,7 +176,7 @@ Scanner::scan_elements (gsize &pos, gsize end, Enc enc, guint depth, bool until_
 
       Enc value_enc = enc;
       bool is_sequence = false;
-      bool ob_or_ow = enc == Enc::ImplicitLE;
+      bool ob_or_ow = false;
       guint32 l;
       if (enc == Enc::ImplicitLE)
         {
@@ -216,11 +216,11 @@ Scanner::scan_elements (gsize &pos, gsize end, Enc enc, guint depth, bool until_
 
       if (l == kUndefined)
         {
-          /* Encapsulated pixel data (PS3.5 A.4) only as OB/OW: dcmtk reads
-           * an undefined-length UN or unknown-VR Pixel Data as an implicit
-           * VR sequence instead (CP-246), and so must we (found by
-           * fuzz-dicom). */
-          if (g == 0x7fe0 && e == 0x0010 && depth == 0 && ob_or_ow)
+          /* dcmtk reads any undefined-length OB/OW as encapsulated pixel
+           * data (PS3.5 A.4), but an undefined-length UN or unknown VR, even
+           * on Pixel Data, as an implicit VR sequence (CP-246); so must we
+           * (found by fuzz-dicom). */
+          if (ob_or_ow || (enc == Enc::ImplicitLE && g == 0x7fe0 && e == 0x0010))
             {
               if (!scan_fragments (pos, end, enc))
                 return false;
@@ -263,6 +263,8 @@ scan_meta (Scanner &s, gsize &pos, std::string &ts)
       guint16 e = s.u16 (pos + 2, Enc::ExplicitLE);
       char vr[2] = { (char) s.data[pos + 4], (char) s.data[pos + 5] };
       guint32 l;
+      if (!g_ascii_isupper (vr[0]) || !g_ascii_isupper (vr[1]))
+        return s.fail (LB_DICOM_ERROR_MALFORMED, "file meta information is not explicit VR");
       if (!vr_is_short (vr)) /* long VRs, and unknown ones as dcmtk reads them */
         {
           if (s.len - pos < 12)
