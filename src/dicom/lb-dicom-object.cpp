@@ -9,6 +9,9 @@
 #include <dcmtk/dcmjpls/djdecode.h>
 #include <dcmtk/oflog/oflog.h>
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 void
 lb_dicom_init_once (void)
 {
@@ -71,6 +74,35 @@ parse_buffer (const guint8         *data,
   lb_dicom_init_once ();
   if (!lb_dicom_prescan (data, len, &limits, error))
     return nullptr;
+
+  /* Bytes go to dcmtk through an anonymous in-memory file too: only its
+   * file streams check each declared length against the bytes remaining
+   * (its buffer streams allocate first), a second line of defence should
+   * the pre-scan and dcmtk ever disagree about the structure. */
+  int memfd = -1;
+  g_autofree char *memfd_path = nullptr;
+  if (path == nullptr)
+    {
+      memfd = memfd_create ("lightbox-dicom", MFD_CLOEXEC);
+      gsize done = 0;
+      while (memfd >= 0 && done < len)
+        {
+          ssize_t n = write (memfd, data + done, len - done);
+          if (n <= 0)
+            {
+              close (memfd);
+              memfd = -1;
+            }
+          else
+            done += (gsize) n;
+        }
+      if (memfd >= 0)
+        path = memfd_path = g_strdup_printf ("/proc/self/fd/%d", memfd);
+    }
+  struct FdCloser {
+    int fd;
+    ~FdCloser () { if (fd >= 0) close (fd); }
+  } closer { memfd };
 
   auto ff = std::make_unique<DcmFileFormat> ();
   OFCondition cond;

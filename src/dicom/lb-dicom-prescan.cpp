@@ -258,9 +258,16 @@ Scanner::scan_elements (gsize &pos, gsize end, Enc enc, guint depth, bool until_
 bool
 scan_meta (Scanner &s, gsize &pos, std::string &ts)
 {
-  while (s.len - pos >= 8 && s.u16 (pos, Enc::ExplicitLE) == 0x0002)
+  /* dcmtk reads as meta information everything the File Meta Information
+   * Group Length (0002,0000) covers, whatever the group; without one, it
+   * stops at the first other group. Mirror that. */
+  gsize meta_end = 0;
+  if (s.len - pos >= 12 && s.u16 (pos, Enc::ExplicitLE) == 0x0002 && s.u16 (pos + 2, Enc::ExplicitLE) == 0x0000 &&
+      s.data[pos + 4] == 'U' && s.data[pos + 5] == 'L' && s.u16 (pos + 6, Enc::ExplicitLE) == 4)
+    meta_end = pos + 12 + s.u32 (pos + 8, Enc::ExplicitLE);
+  while (s.len - pos >= 8 && (s.u16 (pos, Enc::ExplicitLE) == 0x0002 || pos < meta_end))
     {
-      guint16 e = s.u16 (pos + 2, Enc::ExplicitLE);
+      guint16 g = s.u16 (pos, Enc::ExplicitLE), e = s.u16 (pos + 2, Enc::ExplicitLE);
       char vr[2] = { (char) s.data[pos + 4], (char) s.data[pos + 5] };
       guint32 l;
       if (!g_ascii_isupper (vr[0]) || !g_ascii_isupper (vr[1]))
@@ -279,9 +286,9 @@ scan_meta (Scanner &s, gsize &pos, std::string &ts)
         }
       if (l > s.len - pos)
         return s.fail (LB_DICOM_ERROR_MALFORMED,
-                       "meta element (0002,%04x) declares %u bytes, only %" G_GSIZE_FORMAT " remain",
-                       e, l, s.len - pos);
-      if (e == 0x0010)
+                       "meta element (%04x,%04x) declares %u bytes, only %" G_GSIZE_FORMAT " remain",
+                       g, e, l, s.len - pos);
+      if (g == 0x0002 && e == 0x0010)
         {
           ts.assign ((const char *) s.data + pos, l);
           while (!ts.empty () && (ts.back () == '\0' || ts.back () == ' '))
