@@ -9,6 +9,9 @@
 #include <dcmtk/dcmjpls/djdecode.h>
 #include <dcmtk/oflog/oflog.h>
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 void
 lb_dicom_init_once (void)
 {
@@ -47,9 +50,17 @@ lb_dicom_limits_init_default (LbDicomLimits *limits)
   limits->max_frames = 10000;
 }
 
+/* @path, when set, names the file @data maps: dcmtk then reads from the
+ * file and leaves values over 64 KiB (the pixel data) on disk until a frame
+ * is decoded, instead of copying the whole object up front. The pre-scan
+ * has checked the very bytes dcmtk will read; a file replaced in between
+ * fails to parse or to decode, it cannot make dcmtk over-allocate beyond
+ * the element limit because dcmtk also checks lengths against the file
+ * size. */
 static LbDicomObject *
 parse_buffer (const guint8         *data,
               gsize                 len,
+              const char           *path,
               const LbDicomLimits  *limits_in,
               GError              **error)
 {
@@ -64,14 +75,53 @@ parse_buffer (const guint8         *data,
   if (!lb_dicom_prescan (data, len, &limits, error))
     return nullptr;
 
-  DcmInputBufferStream stream;
-  stream.setBuffer (data, (offile_off_t) len);
-  stream.setEos ();
+  /* Bytes go to dcmtk through an anonymous in-memory file too: only its
+   * file streams check each declared length against the bytes remaining
+   * (its buffer streams allocate first), a second line of defence should
+   * the pre-scan and dcmtk ever disagree about the structure. */
+  int memfd = -1;
+  g_autofree char *memfd_path = nullptr;
+  if (path == nullptr)
+    {
+      memfd = memfd_create ("lightbox-dicom", MFD_CLOEXEC);
+      gsize done = 0;
+      while (memfd >= 0 && done < len)
+        {
+          ssize_t n = write (memfd, data + done, len - done);
+          if (n <= 0)
+            {
+              close (memfd);
+              memfd = -1;
+            }
+          else
+            done += (gsize) n;
+        }
+      if (memfd >= 0)
+        path = memfd_path = g_strdup_printf ("/proc/self/fd/%d", memfd);
+    }
+  struct FdCloser {
+    int fd;
+    ~FdCloser () { if (fd >= 0) close (fd); }
+  } closer { memfd };
+
   auto ff = std::make_unique<DcmFileFormat> ();
-  ff->transferInit ();
-  /* Load every value now: a buffer stream cannot be reopened later. */
-  OFCondition cond = ff->read (stream, EXS_Unknown, EGL_noChange, G_MAXUINT32);
-  ff->transferEnd ();
+  OFCondition cond;
+  if (path != nullptr)
+    {
+      cond = ff->loadFile (OFFilename (path), EXS_Unknown, EGL_noChange, 64 * 1024);
+      if (cond.good ())
+        cond = ff->loadAllDataIntoMemory ();
+    }
+  else
+    {
+      DcmInputBufferStream stream;
+      stream.setBuffer (data, (offile_off_t) len);
+      stream.setEos ();
+      ff->transferInit ();
+      /* Load every value now: a buffer stream cannot be reopened later. */
+      cond = ff->read (stream, EXS_Unknown, EGL_noChange, G_MAXUINT32);
+      ff->transferEnd ();
+    }
   if (cond.bad ())
     {
       g_set_error (error, LB_DICOM_ERROR, LB_DICOM_ERROR_MALFORMED,
@@ -130,7 +180,7 @@ lb_dicom_object_new_from_bytes (GBytes               *bytes,
     {
       gsize len = 0;
       const guint8 *data = (const guint8 *) g_bytes_get_data (bytes, &len);
-      return parse_buffer (data, len, limits, error);
+      return parse_buffer (data, len, nullptr, limits, error);
     }
   LB_DICOM_CATCH (error, nullptr)
 }
@@ -166,7 +216,7 @@ lb_dicom_object_new_from_file (const char           *path,
       const guint8 *data = (const guint8 *) g_mapped_file_get_contents (mapped);
       gsize len = g_mapped_file_get_length (mapped);
       static const guint8 empty[1] = { 0 };
-      return parse_buffer (data ? data : empty, data ? len : 0, limits, error);
+      return parse_buffer (data ? data : empty, data ? len : 0, data ? path : nullptr, limits, error);
     }
   LB_DICOM_CATCH (error, nullptr)
 }
@@ -241,6 +291,7 @@ lb_dicom_object_dup_string (LbDicomObject *object,
   try
     {
       g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&object->lock);
+      (void) locker;
       DcmItem *item = group == 0x0002 ? (DcmItem *) object->fileformat->getMetaInfo ()
                                       : (DcmItem *) object->fileformat->getDataset ();
       DcmElement *el = nullptr;

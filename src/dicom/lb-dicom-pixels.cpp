@@ -184,6 +184,61 @@ ybr_to_rgb (guint8 y, guint8 cb, guint8 cr, guint8 *rgb)
   rgb[2] = clamp8 (Y + 1.772 * Cb);
 }
 
+/* PS3.5 Annex G: a 64-byte header (segment count, 15 offsets), then one
+ * PackBits segment per byte of each sample, most significant byte first.
+ * Written here rather than taken from dcmtk, whose 3.6.7 decoder trusts
+ * the segment offsets (a fuzzed object made it read out of bounds). The
+ * result is color-by-pixel, host byte order. */
+bool
+rle_decode (const std::vector<guint8> &in, guint width, guint height, guint samples,
+            guint bytes_per_sample, std::vector<guint8> &out, GError **error)
+{
+  auto u32 = [&] (gsize o) -> guint32 {
+    return in[o] | ((guint32) in[o + 1] << 8) | ((guint32) in[o + 2] << 16) | ((guint32) in[o + 3] << 24);
+  };
+  guint n_segments = samples * bytes_per_sample;
+  gsize n_pixels = (gsize) width * height;
+  if (in.size () < 64 || u32 (0) != n_segments)
+    return set_error (error, LB_DICOM_ERROR_MALFORMED, "RLE header does not announce %u segments", n_segments);
+  out.assign (n_pixels * n_segments, 0);
+  std::vector<guint8> seg (n_pixels);
+  for (guint i = 0; i < n_segments; i++)
+    {
+      guint32 start = u32 (4 + 4 * i);
+      guint32 end = i + 1 < n_segments ? u32 (8 + 4 * i) : (guint32) MIN (in.size (), (gsize) G_MAXUINT32);
+      if (start < 64 || start > end || end > in.size ())
+        return set_error (error, LB_DICOM_ERROR_MALFORMED, "RLE segment %u lies outside the frame", i);
+      gsize pos = start, have = 0;
+      while (pos < end && have < n_pixels)
+        {
+          int n = (gint8) in[pos++];
+          if (n >= 0)
+            {
+              gsize run = MIN ((gsize) n + 1, MIN (end - pos, n_pixels - have));
+              memcpy (seg.data () + have, in.data () + pos, run);
+              have += run;
+              pos += (gsize) n + 1;
+            }
+          else if (n != -128)
+            {
+              if (pos >= end)
+                break;
+              gsize run = MIN ((gsize) (1 - n), n_pixels - have);
+              memset (seg.data () + have, in[pos++], run);
+              have += run;
+            }
+        }
+      if (have < n_pixels)
+        return set_error (error, LB_DICOM_ERROR_MALFORMED, "RLE segment %u is short", i);
+      /* Segment i holds byte (i % bytes) of sample (i / bytes), MSB first. */
+      guint sample = i / bytes_per_sample, byte = i % bytes_per_sample;
+      guint host_byte = G_BYTE_ORDER == G_LITTLE_ENDIAN ? bytes_per_sample - 1 - byte : byte;
+      for (gsize p = 0; p < n_pixels; p++)
+        out[(p * samples + sample) * bytes_per_sample + host_byte] = seg[p];
+    }
+  return true;
+}
+
 struct FrameLayout {
   guint width, height, samples, bits_allocated, bits_stored, high_bit;
   bool pixel_signed, planar;
@@ -191,7 +246,7 @@ struct FrameLayout {
 };
 
 LbPixelBuffer *
-native_to_buffer (const std::vector<guint8> &native, const FrameLayout &f,
+native_to_buffer (const guint8 *native, const FrameLayout &f,
                   const PaletteLut *palette, GError **error)
 {
   gsize n = (gsize) f.width * f.height;
@@ -201,7 +256,7 @@ native_to_buffer (const std::vector<guint8> &native, const FrameLayout &f,
     if (bytes == 1)
       return native[index];
     guint16 v;
-    memcpy (&v, native.data () + 2 * index, 2); /* host order, as dcmtk hands it out */
+    memcpy (&v, native + 2 * index, 2); /* host order, as dcmtk hands it out */
     return v;
   };
   guint32 mask = f.bits_stored >= 32 ? 0xffffffffu : (1u << f.bits_stored) - 1;
@@ -281,7 +336,7 @@ native_to_buffer (const std::vector<guint8> &native, const FrameLayout &f,
               /* PS3.3 C.7.6.3.1.2: two pixels share Cb/Cr, stored as
                * Y1 Y2 Cb Cr. */
               gsize pair = p / 2;
-              const guint8 *q = native.data () + pair * 4;
+              const guint8 *q = native + pair * 4;
               ybr_to_rgb (q[p % 2], q[2], q[3], row + 3 * x);
             }
           else if (ybr)
@@ -348,11 +403,13 @@ decode (LbDicomObject *object, guint frame, guint scale, GError **error)
   bool use_turbo = (object->xfer == EXS_JPEGProcess1 ||
                     (object->xfer == EXS_JPEGProcess2_4 && f.bits_allocated == 8));
   bool use_j2k = is_j2k (m->transfer_syntax_uid);
+  bool use_rle = object->xfer == EXS_RLELossless;
   std::vector<guint8> compressed, native;
   PaletteLut palette[3];
 
   {
     g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&object->lock);
+    (void) locker;
     DcmDataset *ds = object->fileformat->getDataset ();
     DcmElement *el = nullptr;
     if (ds->findAndGetElement (DCM_PixelData, el).bad () || el == nullptr)
@@ -391,9 +448,16 @@ decode (LbDicomObject *object, guint frame, guint scale, GError **error)
           return set_error (error, LB_DICOM_ERROR_NO_PIXELS,
                             "pixel data holds %" G_GUINT64_FORMAT " bytes, frame %u needs %" G_GUINT64_FORMAT,
                             have, frame, (guint64) frame_bytes * (frame + 1)), nullptr;
-        native.assign (raw + frame_bytes * frame, raw + frame_bytes * (frame + 1));
+        /* Convert straight out of dcmtk's buffer (still under the lock):
+         * a 4096² 16-bit frame is 32 MiB, not worth a copy. */
+        LbPixelBuffer *buf = native_to_buffer (raw + frame_bytes * frame, f, palette, error);
+        if (buf == nullptr)
+          return nullptr;
+        buf = subsample (buf, scale);
+        buf->scale_denom = scale;
+        return buf;
       }
-    else if (use_turbo || use_j2k)
+    else if (use_turbo || use_j2k || use_rle)
       {
         DcmPixelSequence *seq = nullptr;
         if (px->getEncapsulatedRepresentation (object->xfer, nullptr, seq).bad () || seq == nullptr)
@@ -421,7 +485,7 @@ decode (LbDicomObject *object, guint frame, guint scale, GError **error)
         if (f.color == "YBR_FULL_422")
           f.color = "YBR_FULL";
         /* dcmtk's decoders lay the samples out as Planar Configuration
-         * says, even for RLE whose segments are per sample (PS3.5 G.2). */
+         * says. */
       }
   }
 
@@ -446,7 +510,14 @@ decode (LbDicomObject *object, guint frame, guint scale, GError **error)
       f.high_bit = f.bits_stored - 1;
     }
 
-  LbPixelBuffer *buf = native_to_buffer (native, f, palette, error);
+  if (use_rle)
+    {
+      if (!rle_decode (compressed, f.width, f.height, f.samples, f.bits_allocated / 8, native, error))
+        return nullptr;
+      f.planar = false;
+    }
+
+  LbPixelBuffer *buf = native_to_buffer (native.data (), f, palette, error);
   if (buf == nullptr)
     return nullptr;
   buf = subsample (buf, scale);

@@ -67,6 +67,18 @@ vr_has_long_length (const char vr[2])
   return false;
 }
 
+/* PS3.5 6.2: the VRs with a 16-bit length. */
+bool
+vr_is_short (const char vr[2])
+{
+  static const char *const shorts[] = { "AE", "AS", "AT", "CS", "DA", "DS", "DT", "FL", "FD", "IS",
+                                        "LO", "LT", "PN", "SH", "SL", "SS", "ST", "TM", "UI", "UL", "US" };
+  for (const char *v : shorts)
+    if (vr[0] == v[0] && vr[1] == v[1])
+      return true;
+  return false;
+}
+
 bool
 dictionary_says_sequence (guint16 group, guint16 element)
 {
@@ -164,6 +176,7 @@ Scanner::scan_elements (gsize &pos, gsize end, Enc enc, guint depth, bool until_
 
       Enc value_enc = enc;
       bool is_sequence = false;
+      bool ob_or_ow = false;
       guint32 l;
       if (enc == Enc::ImplicitLE)
         {
@@ -175,7 +188,11 @@ Scanner::scan_elements (gsize &pos, gsize end, Enc enc, guint depth, bool until_
           char vr[2] = { (char) data[pos + 4], (char) data[pos + 5] };
           if (!g_ascii_isupper (vr[0]) || !g_ascii_isupper (vr[1]))
             return fail (LB_DICOM_ERROR_MALFORMED, "invalid VR on element (%04x,%04x)", g, e);
-          if (vr_has_long_length (vr))
+          /* dcmtk reads a VR it does not know as UN with a 32-bit length
+           * ("assuming 4 byte length field"); the scan must see the same
+           * structure dcmtk will, or a lie could slip between the two. */
+          bool unknown = !vr_is_short (vr) && !vr_has_long_length (vr);
+          if (unknown || vr_has_long_length (vr))
             {
               if (end - pos < 12)
                 return fail (LB_DICOM_ERROR_MALFORMED, "element header truncated");
@@ -188,8 +205,9 @@ Scanner::scan_elements (gsize &pos, gsize end, Enc enc, guint depth, bool until_
               pos += 8;
             }
           is_sequence = vr[0] == 'S' && vr[1] == 'Q';
+          ob_or_ow = vr[0] == 'O' && (vr[1] == 'B' || vr[1] == 'W');
           /* PS3.5 6.2.2: an undefined-length UN is an implicit VR sequence. */
-          if (vr[0] == 'U' && vr[1] == 'N' && (l == kUndefined || dictionary_says_sequence (g, e)))
+          if ((unknown || (vr[0] == 'U' && vr[1] == 'N')) && (l == kUndefined || dictionary_says_sequence (g, e)))
             {
               is_sequence = true;
               value_enc = Enc::ImplicitLE;
@@ -198,7 +216,11 @@ Scanner::scan_elements (gsize &pos, gsize end, Enc enc, guint depth, bool until_
 
       if (l == kUndefined)
         {
-          if (g == 0x7fe0 && e == 0x0010 && depth == 0)
+          /* dcmtk reads any undefined-length OB/OW as encapsulated pixel
+           * data (PS3.5 A.4), but an undefined-length UN or unknown VR, even
+           * on Pixel Data, as an implicit VR sequence (CP-246); so must we
+           * (found by fuzz-dicom). */
+          if (ob_or_ow || (enc == Enc::ImplicitLE && g == 0x7fe0 && e == 0x0010))
             {
               if (!scan_fragments (pos, end, enc))
                 return false;
@@ -236,12 +258,21 @@ Scanner::scan_elements (gsize &pos, gsize end, Enc enc, guint depth, bool until_
 bool
 scan_meta (Scanner &s, gsize &pos, std::string &ts)
 {
-  while (s.len - pos >= 8 && s.u16 (pos, Enc::ExplicitLE) == 0x0002)
+  /* dcmtk reads as meta information everything the File Meta Information
+   * Group Length (0002,0000) covers, whatever the group; without one, it
+   * stops at the first other group. Mirror that. */
+  gsize meta_end = 0;
+  if (s.len - pos >= 12 && s.u16 (pos, Enc::ExplicitLE) == 0x0002 && s.u16 (pos + 2, Enc::ExplicitLE) == 0x0000 &&
+      s.data[pos + 4] == 'U' && s.data[pos + 5] == 'L' && s.u16 (pos + 6, Enc::ExplicitLE) == 4)
+    meta_end = pos + 12 + s.u32 (pos + 8, Enc::ExplicitLE);
+  while (s.len - pos >= 8 && (s.u16 (pos, Enc::ExplicitLE) == 0x0002 || pos < meta_end))
     {
-      guint16 e = s.u16 (pos + 2, Enc::ExplicitLE);
+      guint16 g = s.u16 (pos, Enc::ExplicitLE), e = s.u16 (pos + 2, Enc::ExplicitLE);
       char vr[2] = { (char) s.data[pos + 4], (char) s.data[pos + 5] };
       guint32 l;
-      if (vr_has_long_length (vr))
+      if (!g_ascii_isupper (vr[0]) || !g_ascii_isupper (vr[1]))
+        return s.fail (LB_DICOM_ERROR_MALFORMED, "file meta information is not explicit VR");
+      if (!vr_is_short (vr)) /* long VRs, and unknown ones as dcmtk reads them */
         {
           if (s.len - pos < 12)
             return s.fail (LB_DICOM_ERROR_MALFORMED, "file meta information truncated");
@@ -255,9 +286,9 @@ scan_meta (Scanner &s, gsize &pos, std::string &ts)
         }
       if (l > s.len - pos)
         return s.fail (LB_DICOM_ERROR_MALFORMED,
-                       "meta element (0002,%04x) declares %u bytes, only %" G_GSIZE_FORMAT " remain",
-                       e, l, s.len - pos);
-      if (e == 0x0010)
+                       "meta element (%04x,%04x) declares %u bytes, only %" G_GSIZE_FORMAT " remain",
+                       g, e, l, s.len - pos);
+      if (g == 0x0002 && e == 0x0010)
         {
           ts.assign ((const char *) s.data + pos, l);
           while (!ts.empty () && (ts.back () == '\0' || ts.back () == ' '))

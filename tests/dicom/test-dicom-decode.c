@@ -25,6 +25,7 @@ typedef struct {
   int value_tol;           /* max |decoded − drawn value| */
   int render_tol;          /* max |ours − dcmj2pnm| per 8-bit output sample */
   gboolean render_source;  /* dcmtk cannot decode this syntax: render the source */
+  const char *photometric; /* expected Photometric Interpretation of the object */
 } Case;
 
 #define ELE "1.2.840.10008.1.2.1"
@@ -48,65 +49,65 @@ typedef struct {
  * for the rounding of the window itself. */
 static const Case cases[] = {
   /* uncompressed, explicit VR little endian: every photometric and layout */
-  { "ele-gray8-mono2", "gray8-mono2", NULL, { NULL }, ELE, 0, 1, FALSE },
-  { "ele-gray8-mono1", "gray8-mono1", NULL, { NULL }, ELE, 0, 1, FALSE },
-  { "ele-gray8s", "gray8s", NULL, { NULL }, ELE, 0, 1, FALSE },
-  { "ele-gray12u-frames", "gray12u-frames", NULL, { NULL }, ELE, 0, 1, FALSE },
-  { "ele-gray16u", "gray16u", NULL, { NULL }, ELE, 0, 1, FALSE },
-  { "ele-gray16s", "gray16s", NULL, { NULL }, ELE, 0, 1, FALSE },
-  { "ele-gray12s", "gray12s", NULL, { NULL }, ELE, 0, 1, FALSE },
-  { "ele-gray10-hb13", "gray10-hb13", NULL, { NULL }, ELE, 0, 1, FALSE },
-  { "ele-rgb", "rgb", NULL, { NULL }, ELE, 0, 0, FALSE },
-  { "ele-rgb-planar", "rgb-planar", NULL, { NULL }, ELE, 0, 0, FALSE },
+  { "ele-gray8-mono2", "gray8-mono2", NULL, { NULL }, ELE, 0, 1, FALSE, "MONOCHROME2" },
+  { "ele-gray8-mono1", "gray8-mono1", NULL, { NULL }, ELE, 0, 1, FALSE, "MONOCHROME1" },
+  { "ele-gray8s", "gray8s", NULL, { NULL }, ELE, 0, 1, FALSE, "MONOCHROME2" },
+  { "ele-gray12u-frames", "gray12u-frames", NULL, { NULL }, ELE, 0, 1, FALSE, "MONOCHROME2" },
+  { "ele-gray16u", "gray16u", NULL, { NULL }, ELE, 0, 1, FALSE, "MONOCHROME2" },
+  { "ele-gray16s", "gray16s", NULL, { NULL }, ELE, 0, 1, FALSE, "MONOCHROME2" },
+  { "ele-gray12s", "gray12s", NULL, { NULL }, ELE, 0, 1, FALSE, "MONOCHROME2" },
+  { "ele-gray10-hb13", "gray10-hb13", NULL, { NULL }, ELE, 0, 1, FALSE, "MONOCHROME2" },
+  { "ele-rgb", "rgb", NULL, { NULL }, ELE, 0, 0, FALSE, "RGB" },
+  { "ele-rgb-planar", "rgb-planar", NULL, { NULL }, ELE, 0, 0, FALSE, "RGB" },
   /* YBR → RGB: the drawn RGB went through a rounded forward transform
    * (value_tol), and dcmimage converts back with truncating integer
    * arithmetic where we round (render_tol). */
-  { "ele-ybr-full", "ybr-full", NULL, { NULL }, ELE, 2, 2, FALSE },
-  { "ele-ybr-full-422", "ybr-full-422", NULL, { NULL }, ELE, 2, 2, FALSE },
-  { "ele-palette", "palette", NULL, { NULL }, ELE, 0, 0, FALSE },
+  { "ele-ybr-full", "ybr-full", NULL, { NULL }, ELE, 2, 2, FALSE, "YBR_FULL" },
+  { "ele-ybr-full-422", "ybr-full-422", NULL, { NULL }, ELE, 2, 2, FALSE, "YBR_FULL_422" },
+  { "ele-palette", "palette", NULL, { NULL }, ELE, 0, 0, FALSE, "PALETTE COLOR" },
   /* implicit VR little endian, explicit VR big endian, deflated */
-  { "ile-gray16s", "gray16s", "dcmconv", { "+ti", NULL }, ILE, 0, 1, FALSE },
-  { "ile-rgb", "rgb", "dcmconv", { "+ti", NULL }, ILE, 0, 0, FALSE },
-  { "ile-palette", "palette", "dcmconv", { "+ti", NULL }, ILE, 0, 0, FALSE },
-  { "ile-gray12u-frames", "gray12u-frames", "dcmconv", { "+ti", NULL }, ILE, 0, 1, FALSE },
-  { "ebe-gray16u", "gray16u", "dcmconv", { "+tb", NULL }, EBE, 0, 1, FALSE },
-  { "ebe-gray12s", "gray12s", "dcmconv", { "+tb", NULL }, EBE, 0, 1, FALSE },
-  { "ebe-gray8-mono2", "gray8-mono2", "dcmconv", { "+tb", NULL }, EBE, 0, 1, FALSE },
-  { "ebe-gray10-hb13", "gray10-hb13", "dcmconv", { "+tb", NULL }, EBE, 0, 1, FALSE },
-  { "ebe-rgb-planar", "rgb-planar", "dcmconv", { "+tb", NULL }, EBE, 0, 0, FALSE },
-  { "def-gray12u-frames", "gray12u-frames", "dcmconv", { "+td", NULL }, DEF, 0, 1, FALSE },
-  { "def-rgb", "rgb", "dcmconv", { "+td", NULL }, DEF, 0, 0, FALSE },
+  { "ile-gray16s", "gray16s", "dcmconv", { "+ti", NULL }, ILE, 0, 1, FALSE, "MONOCHROME2" },
+  { "ile-rgb", "rgb", "dcmconv", { "+ti", NULL }, ILE, 0, 0, FALSE, "RGB" },
+  { "ile-palette", "palette", "dcmconv", { "+ti", NULL }, ILE, 0, 0, FALSE, "PALETTE COLOR" },
+  { "ile-gray12u-frames", "gray12u-frames", "dcmconv", { "+ti", NULL }, ILE, 0, 1, FALSE, "MONOCHROME2" },
+  { "ebe-gray16u", "gray16u", "dcmconv", { "+tb", NULL }, EBE, 0, 1, FALSE, "MONOCHROME2" },
+  { "ebe-gray12s", "gray12s", "dcmconv", { "+tb", NULL }, EBE, 0, 1, FALSE, "MONOCHROME2" },
+  { "ebe-gray8-mono2", "gray8-mono2", "dcmconv", { "+tb", NULL }, EBE, 0, 1, FALSE, "MONOCHROME2" },
+  { "ebe-gray10-hb13", "gray10-hb13", "dcmconv", { "+tb", NULL }, EBE, 0, 1, FALSE, "MONOCHROME2" },
+  { "ebe-rgb-planar", "rgb-planar", "dcmconv", { "+tb", NULL }, EBE, 0, 0, FALSE, "RGB" },
+  { "def-gray12u-frames", "gray12u-frames", "dcmconv", { "+td", NULL }, DEF, 0, 1, FALSE, "MONOCHROME2" },
+  { "def-rgb", "rgb", "dcmconv", { "+td", NULL }, DEF, 0, 0, FALSE, "RGB" },
   /* JPEG baseline (libjpeg-turbo) and extended 12-bit (dcmtk) */
-  { "jpb-gray8-mono2", "gray8-mono2", "dcmcjpeg", { "+eb", NULL }, JPB, 8, 1, FALSE },
-  { "jpb-gray8-mono1", "gray8-mono1", "dcmcjpeg", { "+eb", NULL }, JPB, 8, 1, FALSE },
-  { "jpb-rgb-ybr422", "rgb", "dcmcjpeg", { "+eb", NULL }, JPB, 8, 1, FALSE },
-  { "jpb-rgb-ybrfull", "rgb", "dcmcjpeg", { "+eb", "+s4", "+cy", NULL }, JPB, 8, 1, FALSE },
-  { "jpe-gray12u-frames", "gray12u-frames", "dcmcjpeg", { "+ee", NULL }, JPE, 16, 1, FALSE },
+  { "jpb-gray8-mono2", "gray8-mono2", "dcmcjpeg", { "+eb", NULL }, JPB, 8, 1, FALSE, "MONOCHROME2" },
+  { "jpb-gray8-mono1", "gray8-mono1", "dcmcjpeg", { "+eb", NULL }, JPB, 8, 1, FALSE, "MONOCHROME1" },
+  { "jpb-rgb-ybr422", "rgb", "dcmcjpeg", { "+eb", NULL }, JPB, 8, 1, FALSE, "YBR_FULL_422" },
+  { "jpb-rgb-ybrfull", "rgb", "dcmcjpeg", { "+eb", "+s4", "+cy", NULL }, JPB, 8, 1, FALSE, "YBR_FULL" },
+  { "jpe-gray12u-frames", "gray12u-frames", "dcmcjpeg", { "+ee", NULL }, JPE, 16, 1, FALSE, "MONOCHROME2" },
   /* JPEG lossless, process 14 (any predictor) and SV1 */
-  { "jpl-gray16s", "gray16s", "dcmcjpeg", { "+el", NULL }, JPL, 0, 1, FALSE },
-  { "jpl-gray12u-frames", "gray12u-frames", "dcmcjpeg", { "+el", NULL }, JPL, 0, 1, FALSE },
-  { "jp1-gray12s", "gray12s", "dcmcjpeg", { "+e1", NULL }, JP1, 0, 1, FALSE },
-  { "jp1-gray16u", "gray16u", "dcmcjpeg", { "+e1", NULL }, JP1, 0, 1, FALSE },
-  { "jp1-rgb", "rgb", "dcmcjpeg", { "+e1", NULL }, JP1, 0, 0, FALSE },
-  { "jp1-gray8-mono1", "gray8-mono1", "dcmcjpeg", { "+e1", NULL }, JP1, 0, 1, FALSE },
+  { "jpl-gray16s", "gray16s", "dcmcjpeg", { "+el", NULL }, JPL, 0, 1, FALSE, "MONOCHROME2" },
+  { "jpl-gray12u-frames", "gray12u-frames", "dcmcjpeg", { "+el", NULL }, JPL, 0, 1, FALSE, "MONOCHROME2" },
+  { "jp1-gray12s", "gray12s", "dcmcjpeg", { "+e1", NULL }, JP1, 0, 1, FALSE, "MONOCHROME2" },
+  { "jp1-gray16u", "gray16u", "dcmcjpeg", { "+e1", NULL }, JP1, 0, 1, FALSE, "MONOCHROME2" },
+  { "jp1-rgb", "rgb", "dcmcjpeg", { "+e1", NULL }, JP1, 0, 0, FALSE, "RGB" },
+  { "jp1-gray8-mono1", "gray8-mono1", "dcmcjpeg", { "+e1", NULL }, JP1, 0, 1, FALSE, "MONOCHROME1" },
   /* JPEG-LS lossless and near-lossless (max deviation 2) */
-  { "jls-gray16u", "gray16u", "dcmcjpls", { NULL }, JLS, 0, 1, FALSE },
-  { "jls-gray12s", "gray12s", "dcmcjpls", { NULL }, JLS, 0, 1, FALSE },
-  { "jls-rgb", "rgb", "dcmcjpls", { NULL }, JLS, 0, 0, FALSE },
-  { "jln-gray12u-frames", "gray12u-frames", "dcmcjpls", { "+en", "+md", "2", NULL }, JLN, 2, 1, FALSE },
-  { "jln-gray8-mono2", "gray8-mono2", "dcmcjpls", { "+en", "+md", "2", NULL }, JLN, 2, 1, FALSE },
+  { "jls-gray16u", "gray16u", "dcmcjpls", { NULL }, JLS, 0, 1, FALSE, "MONOCHROME2" },
+  { "jls-gray12s", "gray12s", "dcmcjpls", { NULL }, JLS, 0, 1, FALSE, "MONOCHROME2" },
+  { "jls-rgb", "rgb", "dcmcjpls", { NULL }, JLS, 0, 0, FALSE, "RGB" },
+  { "jln-gray12u-frames", "gray12u-frames", "dcmcjpls", { "+en", "+md", "2", NULL }, JLN, 2, 1, FALSE, "MONOCHROME2" },
+  { "jln-gray8-mono2", "gray8-mono2", "dcmcjpls", { "+en", "+md", "2", NULL }, JLN, 2, 1, FALSE, "MONOCHROME2" },
   /* RLE */
-  { "rle-gray16s", "gray16s", "dcmcrle", { NULL }, RLE, 0, 1, FALSE },
-  { "rle-gray8-mono1", "gray8-mono1", "dcmcrle", { NULL }, RLE, 0, 1, FALSE },
-  { "rle-rgb", "rgb", "dcmcrle", { NULL }, RLE, 0, 0, FALSE },
-  { "rle-ybr-full", "ybr-full", "dcmcrle", { NULL }, RLE, 2, 2, FALSE },
-  { "rle-palette", "palette", "dcmcrle", { NULL }, RLE, 0, 0, FALSE },
+  { "rle-gray16s", "gray16s", "dcmcrle", { NULL }, RLE, 0, 1, FALSE, "MONOCHROME2" },
+  { "rle-gray8-mono1", "gray8-mono1", "dcmcrle", { NULL }, RLE, 0, 1, FALSE, "MONOCHROME1" },
+  { "rle-rgb", "rgb", "dcmcrle", { NULL }, RLE, 0, 0, FALSE, "RGB" },
+  { "rle-ybr-full", "ybr-full", "dcmcrle", { NULL }, RLE, 2, 2, FALSE, "YBR_FULL" },
+  { "rle-palette", "palette", "dcmcrle", { NULL }, RLE, 0, 0, FALSE, "PALETTE COLOR" },
   /* JPEG 2000 (OpenJPEG): dcmj2pnm cannot decode it, so it renders the
    * uncompressed source. Lossy 8:1 with the irreversible transform is
    * bounded loosely by value and by rendering. */
-  { "j2k-gray12", "j2k-gray12", NULL, { NULL }, J2L, 0, 1, TRUE },
-  { "j2k-rgb-rct", "j2k-rgb", NULL, { NULL }, J2L, 0, 0, TRUE },
-  { "j2k-rgb-ict-lossy", "j2k-rgb-lossy", NULL, { NULL }, J2K, 40, 40, TRUE },
+  { "j2k-gray12", "j2k-gray12", NULL, { NULL }, J2L, 0, 1, TRUE, "MONOCHROME2" },
+  { "j2k-rgb-rct", "j2k-rgb", NULL, { NULL }, J2L, 0, 0, TRUE, "YBR_RCT" },
+  { "j2k-rgb-ict-lossy", "j2k-rgb-lossy", NULL, { NULL }, J2K, 40, 40, TRUE, "YBR_ICT" },
 };
 
 static char *tmpdir;
@@ -229,6 +230,7 @@ test_decode_case (gconstpointer data)
   LbDicomMeta *meta = lb_dicom_object_get_meta (obj);
 
   g_assert_cmpstr (meta->transfer_syntax_uid, ==, c->ts);
+  g_assert_cmpstr (meta->photometric, ==, c->photometric);
   g_assert_cmpstr (meta->patient_name, ==, "Müller^Jürgen");
   g_assert_cmpuint (meta->columns, ==, 64);
   g_assert_cmpuint (meta->rows, ==, 48);

@@ -225,6 +225,29 @@ test_lying_lengths (void)
   g_byte_array_append (bare, (const guint8 *) "1.2.3", 5);
   expect_parse_error (bare, NULL, LB_DICOM_ERROR_MALFORMED);
 
+  /* An unknown VR: dcmtk reads it with a 32-bit length, and so must the
+   * pre-scan (found by fuzz-dicom: a 2 GiB "HO" element). */
+  g_autoptr (GByteArray) unknown = part10 ("1.2.840.10008.1.2.1");
+  put16 (unknown, 0x0008); put16 (unknown, 0x0104);
+  g_byte_array_append (unknown, (const guint8 *) "HO", 2);
+  put16 (unknown, 0);
+  put32 (unknown, 0x7fe00000u);
+  g_byte_array_append (unknown, (const guint8 *) "Hand", 4);
+  expect_parse_error (unknown, NULL, LB_DICOM_ERROR_MALFORMED);
+
+  /* Pixel Data with an unknown VR and undefined length is a sequence to
+   * dcmtk (CP-246), not fragments: its items' elements are checked too. */
+  g_autoptr (GByteArray) un = part10 ("1.2.840.10008.1.2.1");
+  put16 (un, 0x7fe0); put16 (un, 0x0010);
+  g_byte_array_append (un, (const guint8 *) "OO", 2);
+  put16 (un, 0);
+  put32 (un, 0xffffffffu);
+  put16 (un, 0xfffe); put16 (un, 0xe000); put32 (un, 12);
+  put16 (un, 0x0000); put16 (un, 0x0000); put32 (un, 0xe000fffeu);
+  g_byte_array_append (un, (const guint8 *) "\0\0\0\0", 4);
+  put16 (un, 0xfffe); put16 (un, 0xe0dd); put32 (un, 0);
+  expect_parse_error (un, NULL, LB_DICOM_ERROR_MALFORMED);
+
   /* Encapsulated pixel data whose fragment lies. */
   g_autoptr (GByteArray) enc = part10 ("1.2.840.10008.1.2.4.50");
   el_us (enc, 0x0028, 0x0010, 4);
