@@ -301,3 +301,95 @@ lb_dicom_json_parse_studies (const char  *data,
     return NULL;
   return lb_dicom_json_datasets_to_studies (datasets, error);
 }
+
+static void
+add_element (JsonBuilder *b, const char *tag, const char *vr, const char *value, gboolean pn)
+{
+  if (value == NULL || value[0] == '\0')
+    return;
+  json_builder_set_member_name (b, tag);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "vr");
+  json_builder_add_string_value (b, vr);
+  json_builder_set_member_name (b, "Value");
+  json_builder_begin_array (b);
+  if (pn)
+    {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "Alphabetic");
+      json_builder_add_string_value (b, value);
+      json_builder_end_object (b);
+    }
+  else
+    {
+      g_auto (GStrv) values = g_strsplit (value, "\\", -1);
+      for (guint i = 0; values[i] != NULL; i++)
+        json_builder_add_string_value (b, values[i]);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+}
+
+/**
+ * lb_dicom_json_study_to_string:
+ *
+ * The study as a DICOM JSON dataset (PS3.18 F.2), as a QIDO-RS reply would
+ * carry it: what the local worklist cache keeps, read back by
+ * lb_dicom_json_study_from_string().
+ *
+ * Returns: (transfer full): the JSON text
+ */
+char *
+lb_dicom_json_study_to_string (LbStudy *study)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree char *n_series = g_strdup_printf ("%u", lb_study_get_n_series (study));
+  g_autofree char *n_instances = g_strdup_printf ("%u", lb_study_get_n_instances (study));
+
+  g_return_val_if_fail (LB_IS_STUDY (study), NULL);
+
+  json_builder_begin_object (b);
+  add_element (b, "0020000D", "UI", lb_study_get_study_uid (study), FALSE);
+  add_element (b, "00100010", "PN", lb_study_get_patient_name (study), TRUE);
+  add_element (b, "00100020", "LO", lb_study_get_patient_id (study), FALSE);
+  add_element (b, "00100030", "DA", lb_study_get_patient_birth_date (study), FALSE);
+  add_element (b, "00080020", "DA", lb_study_get_study_date (study), FALSE);
+  add_element (b, "00080030", "TM", lb_study_get_study_time (study), FALSE);
+  add_element (b, "00081030", "LO", lb_study_get_description (study), FALSE);
+  add_element (b, "00080050", "SH", lb_study_get_accession_number (study), FALSE);
+  add_element (b, "00080061", "CS", lb_study_get_modalities (study), FALSE);
+  add_element (b, "00201206", "IS", n_series, FALSE);
+  add_element (b, "00201208", "IS", n_instances, FALSE);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  return json_generator_to_data (gen, NULL);
+}
+
+LbStudy *
+lb_dicom_json_study_from_string (const char  *json,
+                                 GError     **error)
+{
+  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr (GError) local_error = NULL;
+  JsonNode *root;
+
+  g_return_val_if_fail (json != NULL, NULL);
+
+  if (!json_parser_load_from_data (parser, json, -1, &local_error))
+    {
+      g_set_error (error, LB_NET_ERROR, LB_NET_ERROR_BAD_RESPONSE,
+                   "A cached worklist row is not valid JSON: %s", local_error->message);
+      return NULL;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error_literal (error, LB_NET_ERROR, LB_NET_ERROR_BAD_RESPONSE,
+                           "A cached worklist row is not a DICOM JSON dataset");
+      return NULL;
+    }
+  return lb_dicom_json_to_study (json_node_get_object (root), error);
+}

@@ -17,6 +17,9 @@ gboolean   lb_dicom_json_get_int    (JsonObject *dataset,
                                      gint64     *out);
 LbStudy   *lb_dicom_json_to_study   (JsonObject *dataset,
                                      GError    **error);
+char      *lb_dicom_json_study_to_string (LbStudy *study);
+LbStudy   *lb_dicom_json_study_from_string (const char *json,
+                                           GError    **error);
 GPtrArray *lb_dicom_json_parse_studies (const char *data,
                                         gsize       length,
                                         GError    **error);

@@ -686,6 +686,44 @@ lb_store_worklist_put (LbStore     *self,
 }
 
 /**
+ * lb_store_worklist_replace:
+ * @self: a store
+ * @server: the archive
+ * @study_uids: (element-type utf8): the studies of the new list
+ * @jsons: (element-type utf8): their DICOM JSON, in the same order
+ * @error: return location for an %LB_STORE_ERROR
+ *
+ * Replaces the cached worklist of @server in one transaction: a crash
+ * leaves the old list or the new one, never half of each.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+lb_store_worklist_replace (LbStore    *self,
+                           const char *server,
+                           GPtrArray  *study_uids,
+                           GPtrArray  *jsons,
+                           GError    **error)
+{
+  g_return_val_if_fail (LB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (study_uids != NULL && jsons != NULL && study_uids->len == jsons->len, FALSE);
+
+  if (!exec_sql (self, "BEGIN IMMEDIATE;", error))
+    return FALSE;
+  if (!lb_store_worklist_clear (self, server, error))
+    goto fail;
+  for (guint i = 0; i < study_uids->len; i++)
+    if (!lb_store_worklist_put (self, server, g_ptr_array_index (study_uids, i),
+                                g_ptr_array_index (jsons, i), error))
+      goto fail;
+  return exec_sql (self, "COMMIT;", error);
+
+fail:
+  exec_sql (self, "ROLLBACK;", NULL);
+  return FALSE;
+}
+
+/**
  * lb_store_worklist_list:
  * @self: a store
  * @server: the archive

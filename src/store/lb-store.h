@@ -92,6 +92,11 @@ gboolean      lb_store_worklist_put          (LbStore      *self,
 GPtrArray    *lb_store_worklist_list         (LbStore      *self,
                                               const char   *server,
                                               GError      **error);
+gboolean      lb_store_worklist_replace      (LbStore      *self,
+                                              const char   *server,
+                                              GPtrArray    *study_uids,
+                                              GPtrArray    *jsons,
+                                              GError      **error);
 gboolean      lb_store_worklist_clear        (LbStore      *self,
                                               const char   *server,
                                               GError      **error);

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "lb-dicom-json.h"
 #include "lb-dicomweb-client.h"
 #include "lb-outbox-sender.h"
 #include "lb-quality-task.h"
@@ -53,6 +54,13 @@ struct _LbWindow
 G_DEFINE_FINAL_TYPE (LbWindow, lb_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void refresh (LbWindow *self);
+
+/* Local data (outbox, cache, audit) is kept per archive address. */
+static const char *
+server_key (LbWindow *self)
+{
+  return lb_server_profile_get_qido_url (self->profile);
+}
 
 static void quality_next (LbWindow *self);
 
@@ -180,6 +188,55 @@ load_review_states (LbWindow  *self,
     }
 }
 
+/* The list as the archive last gave it, for an instant start and for
+ * working offline (DESIGN.md, src/store). */
+static void
+save_worklist (LbWindow  *self,
+               GPtrArray *studies)
+{
+  g_autoptr (GPtrArray) uids = g_ptr_array_new ();
+  g_autoptr (GPtrArray) jsons = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = NULL;
+
+  if (self->store == NULL)
+    return;
+  for (guint i = 0; i < studies->len; i++)
+    {
+      LbStudy *study = g_ptr_array_index (studies, i);
+      g_ptr_array_add (uids, (gpointer) lb_study_get_study_uid (study));
+      g_ptr_array_add (jsons, lb_dicom_json_study_to_string (study));
+    }
+  if (!lb_store_worklist_replace (self->store, server_key (self), uids, jsons, &error))
+    g_warning ("Cannot keep the worklist for offline use: %s", error->message);
+}
+
+static void
+load_cached_worklist (LbWindow *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) rows = NULL;
+  g_autoptr (GPtrArray) studies = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (self->store == NULL)
+    return;
+  rows = lb_store_worklist_list (self->store, server_key (self), &error);
+  if (rows == NULL)
+    {
+      g_warning ("Cannot read the cached worklist: %s", error->message);
+      return;
+    }
+  for (guint i = 0; i < rows->len; i++)
+    {
+      LbStudy *study = lb_dicom_json_study_from_string (g_ptr_array_index (rows, i), NULL);
+      if (study != NULL)
+        g_ptr_array_add (studies, study);
+    }
+  if (studies->len == 0)
+    return;
+  lb_worklist_view_set_studies (self->worklist, studies);
+  lb_worklist_view_set_note (self->worklist, _("last known list, updating…"));
+}
+
 static int
 compare_newest_first (gconstpointer a, gconstpointer b)
 {
@@ -199,7 +256,16 @@ finish_refresh (LbWindow *self)
 
   if (self->pending_error != NULL && g_hash_table_size (self->pending_studies) == 0)
     {
-      lb_worklist_view_set_error (self->worklist, self->pending_error->message);
+      /* Offline: keep showing the last known list, marked as such. */
+      if (lb_worklist_view_get_n_studies (self->worklist) > 0)
+        {
+          g_autofree char *msg = g_strdup_printf (_("Offline: showing the last known list (%s)"),
+                                                  self->pending_error->message);
+          lb_worklist_view_set_note (self->worklist, _("offline — last known list"));
+          adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (msg));
+        }
+      else
+        lb_worklist_view_set_error (self->worklist, self->pending_error->message);
       g_clear_error (&self->pending_error);
       return;
     }
@@ -214,6 +280,8 @@ finish_refresh (LbWindow *self)
     g_ptr_array_add (studies, g_object_ref (value));
   g_hash_table_remove_all (self->pending_studies);
   lb_worklist_view_set_studies (self->worklist, studies);
+  lb_worklist_view_set_note (self->worklist, NULL);
+  save_worklist (self, studies);
   load_review_states (self, studies);
   g_ptr_array_sort (studies, compare_newest_first);
   queue_quality_checks (self, studies);
@@ -240,7 +308,7 @@ search_done_cb (GObject      *source,
   self = LB_WINDOW (user_data);
   if (studies == NULL)
     {
-      g_warning ("Worklist query failed: %s", error->message);
+      g_message ("Worklist query failed: %s", error->message);
       if (self->pending_error == NULL)
         self->pending_error = g_steal_pointer (&error);
     }
@@ -309,12 +377,6 @@ refresh_action (GtkWidget  *widget,
                 GVariant   *parameter)
 {
   refresh (LB_WINDOW (widget));
-}
-
-static const char *
-server_key (LbWindow *self)
-{
-  return lb_server_profile_get_qido_url (self->profile);
 }
 
 static char *
@@ -709,6 +771,7 @@ servers_changed_cb (LbWindow *self)
   g_hash_table_remove_all (self->pending_studies);
   g_clear_error (&self->pending_error);
   set_profile (self, active);
+  load_cached_worklist (self);
   refresh (self);
 }
 
@@ -810,6 +873,7 @@ lb_window_new (AdwApplication  *application,
 
   self = g_object_new (LB_TYPE_WINDOW, "application", application, NULL);
   set_profile (self, profile);
+  load_cached_worklist (self);
   g_signal_connect_object (self->settings, "changed::active-server",
                            G_CALLBACK (servers_changed_cb), self, G_CONNECT_SWAPPED);
 

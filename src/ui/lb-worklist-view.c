@@ -24,6 +24,7 @@ struct _LbWorklistView
   GtkSortListModel *sort_model;
   GtkSingleSelection *selection;
   GtkCustomFilter *filter;
+  char *note;
 };
 
 G_DEFINE_FINAL_TYPE (LbWorklistView, lb_worklist_view, GTK_TYPE_WIDGET)
@@ -47,7 +48,13 @@ update_count (LbWorklistView *self)
   else
     /* Translators: "3 of 12 studies shown" */
     text = g_strdup_printf (_("%u of %u studies shown"), shown, total);
-  gtk_label_set_text (self->count_label, text);
+  if (self->note != NULL)
+    {
+      g_autofree char *with_note = g_strdup_printf ("%s · %s", text, self->note);
+      gtk_label_set_text (self->count_label, with_note);
+    }
+  else
+    gtk_label_set_text (self->count_label, text);
 }
 
 static gboolean
@@ -140,6 +147,7 @@ lb_worklist_view_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), LB_TYPE_WORKLIST_VIEW);
   g_clear_object (&self->selection);
   g_clear_object (&self->studies);
+  g_clear_pointer (&self->note, g_free);
 
   G_OBJECT_CLASS (lb_worklist_view_parent_class)->dispose (object);
 }
@@ -301,4 +309,26 @@ lb_worklist_view_focus_list (LbWorklistView *self)
 {
   g_return_if_fail (LB_IS_WORKLIST_VIEW (self));
   gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
+}
+
+/**
+ * lb_worklist_view_set_note:
+ * @note: (nullable): shown after the count, e.g. "offline: last known list"
+ */
+void
+lb_worklist_view_set_note (LbWorklistView *self,
+                           const char     *note)
+{
+  g_return_if_fail (LB_IS_WORKLIST_VIEW (self));
+
+  g_free (self->note);
+  self->note = g_strdup (note);
+  update_count (self);
+}
+
+guint
+lb_worklist_view_get_n_studies (LbWorklistView *self)
+{
+  g_return_val_if_fail (LB_IS_WORKLIST_VIEW (self), 0);
+  return g_list_model_get_n_items (G_LIST_MODEL (self->studies));
 }

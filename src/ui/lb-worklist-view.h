@@ -18,6 +18,9 @@ void      lb_worklist_view_set_studies (LbWorklistView *self,
 guint     lb_worklist_view_get_n_shown (LbWorklistView *self);
 LbStudy  *lb_worklist_view_get_selected (LbWorklistView *self);
 GListModel *lb_worklist_view_get_model (LbWorklistView *self);
+void      lb_worklist_view_set_note (LbWorklistView *self,
+                                     const char     *note);
+guint     lb_worklist_view_get_n_studies (LbWorklistView *self);
 void      lb_worklist_view_focus_list (LbWorklistView *self);
 void      lb_worklist_view_select   (LbWorklistView *self,
                                      guint           position);

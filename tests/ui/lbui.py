@@ -39,7 +39,7 @@ class Tap:
 
 
 class App:
-    def __init__(self, args, env=None):
+    def __init__(self, args, env=None, data_dir=None):
         e = dict(os.environ)
         e.setdefault("GSK_RENDERER", "cairo")
         e["GTK_A11Y"] = "atspi"
@@ -49,7 +49,8 @@ class App:
         e["G_DEBUG"] = ""
         # A private data folder: the app's database (outbox, audit) is fresh.
         import tempfile
-        self.data_dir = tempfile.mkdtemp(prefix="lightbox-ui-")
+        self.keep_data = data_dir is not None
+        self.data_dir = data_dir or tempfile.mkdtemp(prefix="lightbox-ui-")
         e["XDG_DATA_HOME"] = self.data_dir
         e["XDG_CACHE_HOME"] = os.path.join(self.data_dir, "cache")
         if env:
@@ -180,7 +181,8 @@ class App:
                     self.proc.wait()
         self.log.close()
         import shutil
-        shutil.rmtree(self.data_dir, ignore_errors=True)
+        if not self.keep_data:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
         log = open(self.log_path).read()
         if "CRITICAL" in log or "WARNING" in log:
             sys.stderr.write(log)
