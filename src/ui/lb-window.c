@@ -49,6 +49,7 @@ struct _LbWindow
   GQueue quality_queue;        /* LbStudy waiting for quality hints */
   gboolean quality_busy;
   GHashTable *quality_cache;   /* study UID → hints text */
+  GHashTable *body_part_cache; /* study UID → body part */
 };
 
 G_DEFINE_FINAL_TYPE (LbWindow, lb_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -101,6 +102,18 @@ quality_study_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_da
       quality_next (self);
       return;
     }
+  {
+    /* QIDO-RS at study level has no body part; the image has. */
+    const LbDicomMeta *meta = lb_dicom_object_get_meta (g_ptr_array_index (content->images, 0));
+    g_autofree char *part = g_strdup_printf ("%s%s%s", meta->laterality,
+                                             meta->laterality[0] ? " " : "", meta->body_part);
+    g_strstrip (part);
+    if (part[0] != '\0')
+      {
+        lb_study_set_body_part (study, part);
+        g_hash_table_replace (self->body_part_cache, g_strdup (lb_study_get_study_uid (study)), g_strdup (part));
+      }
+  }
   lb_quality_check_async (g_ptr_array_index (content->images, 0), self->cancellable,
                           quality_checked_cb, g_steal_pointer (&study));
 }
@@ -121,6 +134,8 @@ quality_next (LbWindow *self)
       if (cached != NULL)
         {
           lb_study_set_quality_text (study, cached);
+          lb_study_set_body_part (study, g_hash_table_lookup (self->body_part_cache,
+                                                              lb_study_get_study_uid (study)));
           g_object_unref (study);
           continue;
         }
@@ -793,6 +808,7 @@ lb_window_dispose (GObject *object)
   g_clear_pointer (&self->study_kos, g_ptr_array_unref);
   g_queue_clear_full (&self->quality_queue, g_object_unref);
   g_clear_pointer (&self->quality_cache, g_hash_table_unref);
+  g_clear_pointer (&self->body_part_cache, g_hash_table_unref);
   g_clear_object (&self->client);
   g_clear_object (&self->profile);
   g_clear_object (&self->settings);
@@ -839,6 +855,7 @@ lb_window_init (LbWindow *self)
   self->cancellable = g_cancellable_new ();
   self->pending_studies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->quality_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->body_part_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_queue_init (&self->quality_queue);
 
   {

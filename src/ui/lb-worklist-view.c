@@ -13,6 +13,9 @@ struct _LbWorklistView
 
   GtkWidget *box;
   GtkSearchEntry *search_entry;
+  GtkDropDown *status_filter;
+  GtkDropDown *date_filter;
+  GtkEntry *body_part_filter;
   GtkStack *stack;
   AdwStatusPage *error_page;
   GtkColumnView *column_view;
@@ -68,6 +71,31 @@ match_study (gpointer item,
   g_autofree char *name = NULL;
   g_autofree char *id = NULL;
 
+  guint status = gtk_drop_down_get_selected (self->status_filter);
+  guint since = gtk_drop_down_get_selected (self->date_filter);
+  const char *part = gtk_editable_get_text (GTK_EDITABLE (self->body_part_filter));
+
+  /* Status: the drop-down lists "any" then the LbReviewStatus values. */
+  if (status > 0 && status != GTK_INVALID_LIST_POSITION &&
+      lb_study_get_review_status (study) != (LbReviewStatus) (status - 1))
+    return FALSE;
+  if (since > 0 && since != GTK_INVALID_LIST_POSITION)
+    {
+      static const int days[] = { 0, 7, 30, 365 };
+      g_autoptr (GDateTime) when = lb_study_dup_datetime (study);
+      g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+      g_autoptr (GDateTime) limit = g_date_time_add_days (now, -days[MIN (since, G_N_ELEMENTS (days) - 1)]);
+
+      if (when == NULL || g_date_time_compare (when, limit) < 0)
+        return FALSE;
+    }
+  if (part != NULL && part[0] != '\0')
+    {
+      g_autofree char *folded_part = g_utf8_casefold (part, -1);
+      g_autofree char *study_part = g_utf8_casefold (lb_study_get_body_part (study) ? lb_study_get_body_part (study) : "", -1);
+      if (strstr (study_part, folded_part) == NULL)
+        return FALSE;
+    }
   if (needle == NULL || needle[0] == '\0')
     return TRUE;
   folded_needle = g_utf8_casefold (needle, -1);
@@ -81,6 +109,12 @@ search_changed_cb (LbWorklistView *self)
 {
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
   update_count (self);
+}
+
+static void
+filter_changed_cb (LbWorklistView *self)
+{
+  search_changed_cb (self);
 }
 
 static void
@@ -168,6 +202,9 @@ lb_worklist_view_class_init (LbWorklistViewClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/lb-worklist-view.ui");
   gtk_widget_class_bind_template_child (widget_class, LbWorklistView, box);
   gtk_widget_class_bind_template_child (widget_class, LbWorklistView, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, LbWorklistView, status_filter);
+  gtk_widget_class_bind_template_child (widget_class, LbWorklistView, date_filter);
+  gtk_widget_class_bind_template_child (widget_class, LbWorklistView, body_part_filter);
   gtk_widget_class_bind_template_child (widget_class, LbWorklistView, stack);
   gtk_widget_class_bind_template_child (widget_class, LbWorklistView, error_page);
   gtk_widget_class_bind_template_child (widget_class, LbWorklistView, column_view);
@@ -175,6 +212,7 @@ lb_worklist_view_class_init (LbWorklistViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LbWorklistView, count_label);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
 
   /* The nurse's keys (WALKTHROUGH.md): ↑/↓ or K/J move, Enter opens. The
@@ -331,4 +369,22 @@ lb_worklist_view_get_n_studies (LbWorklistView *self)
 {
   g_return_val_if_fail (LB_IS_WORKLIST_VIEW (self), 0);
   return g_list_model_get_n_items (G_LIST_MODEL (self->studies));
+}
+
+/* For tests and for actions: pick a status filter (0 = any, then the
+ * LbReviewStatus values + 1). */
+void
+lb_worklist_view_set_status_filter (LbWorklistView *self,
+                                    guint           index)
+{
+  g_return_if_fail (LB_IS_WORKLIST_VIEW (self));
+  gtk_drop_down_set_selected (self->status_filter, index);
+}
+
+void
+lb_worklist_view_set_body_part_filter (LbWorklistView *self,
+                                       const char     *text)
+{
+  g_return_if_fail (LB_IS_WORKLIST_VIEW (self));
+  gtk_editable_set_text (GTK_EDITABLE (self->body_part_filter), text != NULL ? text : "");
 }

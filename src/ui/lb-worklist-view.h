@@ -21,6 +21,10 @@ GListModel *lb_worklist_view_get_model (LbWorklistView *self);
 void      lb_worklist_view_set_note (LbWorklistView *self,
                                      const char     *note);
 guint     lb_worklist_view_get_n_studies (LbWorklistView *self);
+void      lb_worklist_view_set_status_filter (LbWorklistView *self,
+                                              guint           index);
+void      lb_worklist_view_set_body_part_filter (LbWorklistView *self,
+                                                 const char     *text);
 void      lb_worklist_view_focus_list (LbWorklistView *self);
 void      lb_worklist_view_select   (LbWorklistView *self,
                                      guint           position);

@@ -61,6 +61,26 @@ test_sort_and_filter (void)
   lb_worklist_view_set_search (view, "");
   g_assert_cmpuint (lb_worklist_view_get_n_shown (view), ==, 4);
 
+  /* Status and body part filters. */
+  lb_study_set_review_status (g_ptr_array_index (studies, 1), LB_REVIEW_STATUS_REJECTED);
+  lb_study_set_body_part (g_ptr_array_index (studies, 0), "L LEG");
+  lb_study_set_body_part (g_ptr_array_index (studies, 2), "L LEG");
+  lb_worklist_view_set_status_filter (view, 1 + LB_REVIEW_STATUS_REJECTED);
+  {
+    g_autofree char *rejected = order (lb_worklist_view_get_model (view));
+    g_assert_cmpstr (rejected, ==, "b");
+  }
+  lb_worklist_view_set_status_filter (view, 1 + LB_REVIEW_STATUS_NEW);
+  g_assert_cmpuint (lb_worklist_view_get_n_shown (view), ==, 3);
+  lb_worklist_view_set_status_filter (view, 0);
+  lb_worklist_view_set_body_part_filter (view, "leg");
+  {
+    g_autofree char *legs = order (lb_worklist_view_get_model (view));
+    g_assert_cmpstr (legs, ==, "c a");
+  }
+  lb_worklist_view_set_body_part_filter (view, "");
+  g_assert_cmpuint (lb_worklist_view_get_n_shown (view), ==, 4);
+
   /* A refresh replaces the list. */
   g_ptr_array_set_size (studies, 1);
   lb_worklist_view_set_studies (view, studies);
