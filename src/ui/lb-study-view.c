@@ -34,6 +34,8 @@ struct _LbStudyView
   GtkEntry *reject_comment;
   GtkMenuButton *retake_button;
   GtkDropDown *retake_reason;
+  GtkToggleButton *show_rejected_button;
+  GtkCheckButton *this_image_check;
   GtkEntry *retake_instructions;
 
   LbStudy *study;
@@ -46,6 +48,7 @@ G_DEFINE_FINAL_TYPE (LbStudyView, lb_study_view, GTK_TYPE_WIDGET)
 
 enum {
   DECIDED,
+  SHOW_REJECTED_TOGGLED,
   N_SIGNALS
 };
 
@@ -183,6 +186,13 @@ retake_send_cb (LbStudyView *self)
 }
 
 static void
+show_rejected_toggled_cb (LbStudyView *self)
+{
+  g_signal_emit (self, signals[SHOW_REJECTED_TOGGLED], 0,
+                 gtk_toggle_button_get_active (self->show_rejected_button));
+}
+
+static void
 approve_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   emit_decided (LB_STUDY_VIEW (widget), LB_DECISION_APPROVE, LB_REASON_NONE, "Approved");
@@ -295,6 +305,10 @@ lb_study_view_class_init (LbStudyViewClass *klass)
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 3,
                                    G_TYPE_INT, G_TYPE_INT, G_TYPE_STRING);
 
+  signals[SHOW_REJECTED_TOGGLED] =
+    g_signal_new ("show-rejected-toggled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
+
   g_type_ensure (LB_TYPE_VIEWPORT);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/lb-study-view.ui");
   gtk_widget_class_bind_template_child (widget_class, LbStudyView, box);
@@ -313,9 +327,12 @@ lb_study_view_class_init (LbStudyViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LbStudyView, retake_button);
   gtk_widget_class_bind_template_child (widget_class, LbStudyView, retake_reason);
   gtk_widget_class_bind_template_child (widget_class, LbStudyView, retake_instructions);
+  gtk_widget_class_bind_template_child (widget_class, LbStudyView, show_rejected_button);
+  gtk_widget_class_bind_template_child (widget_class, LbStudyView, this_image_check);
   gtk_widget_class_bind_template_callback (widget_class, thumbnail_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, reject_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, retake_send_cb);
+  gtk_widget_class_bind_template_callback (widget_class, show_rejected_toggled_cb);
 
   gtk_widget_class_install_action (widget_class, "review.approve", NULL, approve_action);
   gtk_widget_class_install_action (widget_class, "review.reject", NULL, reject_action);
@@ -498,4 +515,33 @@ lb_study_view_focus_image (LbStudyView *self)
 {
   g_return_if_fail (LB_IS_STUDY_VIEW (self));
   gtk_widget_grab_focus (GTK_WIDGET (self->viewport));
+}
+
+/**
+ * lb_study_view_get_decision_objects:
+ *
+ * Returns: (transfer full) (element-type LbDicomObject): what a decision
+ *   applies to: the image shown, or every image of the study
+ */
+GPtrArray *
+lb_study_view_get_decision_objects (LbStudyView *self)
+{
+  LbDicomObject *current;
+  GPtrArray *out;
+
+  g_return_val_if_fail (LB_IS_STUDY_VIEW (self), NULL);
+
+  current = lb_study_view_get_current (self);
+  if (!gtk_check_button_get_active (self->this_image_check) || current == NULL)
+    return lb_study_view_get_objects (self);
+  out = g_ptr_array_new_with_free_func ((GDestroyNotify) lb_dicom_object_unref);
+  g_ptr_array_add (out, lb_dicom_object_ref (current));
+  return out;
+}
+
+gboolean
+lb_study_view_get_show_rejected (LbStudyView *self)
+{
+  g_return_val_if_fail (LB_IS_STUDY_VIEW (self), FALSE);
+  return gtk_toggle_button_get_active (self->show_rejected_button);
 }

@@ -22,6 +22,8 @@ void           lb_study_view_set_status     (LbStudyView *self,
                                              const char  *text);
 LbStudy       *lb_study_view_get_study      (LbStudyView *self);
 GPtrArray     *lb_study_view_get_objects    (LbStudyView *self);
+GPtrArray     *lb_study_view_get_decision_objects (LbStudyView *self);
+gboolean       lb_study_view_get_show_rejected (LbStudyView *self);
 LbDicomObject *lb_study_view_get_current    (LbStudyView *self);
 guint          lb_study_view_get_position   (LbStudyView *self);
 void           lb_study_view_focus_image    (LbStudyView *self);

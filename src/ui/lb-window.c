@@ -38,6 +38,7 @@ struct _LbWindow
   LbStore *store;
   LbOutboxSender *sender;
   GPtrArray *study_kos;        /* LbKosInfo of the open study */
+  GPtrArray *study_images;     /* LbDicomObject: all of them, rejected too */
   guint failed_sends;
 
   /* One QIDO request per configured modality; merged when all are back. */
@@ -446,6 +447,38 @@ show_review_state (LbWindow *self)
     }
 }
 
+/* Rejected photos are hidden by default (DESIGN.md): an archive such as
+ * Orthanc keeps them next to their rejection note. */
+static void
+show_images (LbWindow *self)
+{
+  g_autoptr (GHashTable) rejected = lb_review_rejected_uids (self->study_kos);
+  g_autoptr (GPtrArray) shown = g_ptr_array_new_with_free_func ((GDestroyNotify) lb_dicom_object_unref);
+  gboolean show_all = lb_study_view_get_show_rejected (self->study_view);
+
+  if (self->study_images == NULL)
+    return;
+  for (guint i = 0; i < self->study_images->len; i++)
+    {
+      LbDicomObject *object = g_ptr_array_index (self->study_images, i);
+      if (show_all || !g_hash_table_contains (rejected, lb_dicom_object_get_meta (object)->sop_instance_uid))
+        g_ptr_array_add (shown, lb_dicom_object_ref (object));
+    }
+  if (shown->len == 0 && self->study_images->len > 0)
+    {
+      /* Everything was rejected: show it anyway, marked by the status. */
+      g_ptr_array_unref (shown);
+      shown = g_ptr_array_ref (self->study_images);
+    }
+  lb_study_view_set_images (self->study_view, shown);
+}
+
+static void
+show_rejected_toggled_cb (LbWindow *self, gboolean active, LbStudyView *view)
+{
+  show_images (self);
+}
+
 static void
 study_loaded_cb (GObject      *source,
                  GAsyncResult *result,
@@ -453,8 +486,6 @@ study_loaded_cb (GObject      *source,
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (LbStudyContent) content = NULL;
-  g_autoptr (GHashTable) rejected = NULL;
-  g_autoptr (GPtrArray) shown = NULL;
   LbWindow *self;
 
   content = lb_study_load_finish (LB_DICOMWEB_CLIENT (source), result, &error);
@@ -467,25 +498,11 @@ study_loaded_cb (GObject      *source,
       return;
     }
 
-  /* Rejected photos are hidden by default (DESIGN.md): an archive such as
-   * Orthanc keeps them next to their rejection note. */
-  rejected = lb_review_rejected_uids (content->kos);
-  shown = g_ptr_array_new_with_free_func ((GDestroyNotify) lb_dicom_object_unref);
-  for (guint i = 0; i < content->images->len; i++)
-    {
-      LbDicomObject *object = g_ptr_array_index (content->images, i);
-      if (!g_hash_table_contains (rejected, lb_dicom_object_get_meta (object)->sop_instance_uid))
-        g_ptr_array_add (shown, lb_dicom_object_ref (object));
-    }
-  if (shown->len == 0 && content->images->len > 0)
-    {
-      /* Everything was rejected: show it anyway, marked by the status. */
-      g_ptr_array_unref (shown);
-      shown = g_ptr_array_ref (content->images);
-    }
   g_clear_pointer (&self->study_kos, g_ptr_array_unref);
+  g_clear_pointer (&self->study_images, g_ptr_array_unref);
   self->study_kos = g_steal_pointer (&content->kos);
-  lb_study_view_set_images (self->study_view, shown);
+  self->study_images = g_steal_pointer (&content->images);
+  show_images (self);
   show_review_state (self);
 }
 
@@ -618,7 +635,7 @@ send_decision (LbWindow *self, Decision *d)
   /* The user may have moved on while the archive was asked. */
   if (lb_study_view_get_study (self->study_view) != d->study)
     return;
-  images = lb_study_view_get_objects (self->study_view);
+  images = lb_study_view_get_decision_objects (self->study_view);
   kos = lb_review_build_kos (images, d->kind, d->reason, d->text, reviewer, NULL, &uid, &error);
   if (kos == NULL)
     {
@@ -806,6 +823,7 @@ lb_window_dispose (GObject *object)
   g_clear_object (&self->sender);
   g_clear_object (&self->store);
   g_clear_pointer (&self->study_kos, g_ptr_array_unref);
+  g_clear_pointer (&self->study_images, g_ptr_array_unref);
   g_queue_clear_full (&self->quality_queue, g_object_unref);
   g_clear_pointer (&self->quality_cache, g_hash_table_unref);
   g_clear_pointer (&self->body_part_cache, g_hash_table_unref);
@@ -839,6 +857,7 @@ lb_window_class_init (LbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LbWindow, outbox_label);
   gtk_widget_class_bind_template_callback (widget_class, study_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, decided_cb);
+  gtk_widget_class_bind_template_callback (widget_class, show_rejected_toggled_cb);
 
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
