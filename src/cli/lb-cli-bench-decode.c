@@ -233,8 +233,8 @@ lb_cli_bench_decode (int argc, char **argv)
     };
 
     printf ("lightbox-cli bench decode — median of %d runs, milliseconds; ratio = peer / lightbox\n\n", runs);
-    printf ("%-24s | %10s | %10s %7s | %10s %7s |\n", "case", "lightbox", "djpeg", "ratio", "dcmtk", "ratio");
-    printf ("%-24s-+-%10s-+-%18s-+-%18s-|\n", "------------------------", "----------",
+    printf ("%-26s | %10s | %10s %7s | %10s %7s |\n", "case", "lightbox", "djpeg", "ratio", "dcmtk", "ratio");
+    printf ("%-26s-+-%10s-+-%18s-+-%18s-|\n", "--------------------------", "----------",
             "------------------", "------------------");
     for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
       {
@@ -243,7 +243,7 @@ lb_cli_bench_decode (int argc, char **argv)
           goto out;
         double dj = time_peer (cases[i].djpeg[0] ? cases[i].djpeg : NULL, (guint) runs);
         double dc = time_peer (cases[i].dcmtk, (guint) runs);
-        printf ("%-24s | %10.1f |", cases[i].name, ours);
+        printf ("%-26s | %10.1f |", cases[i].name, ours);
         print_cell (ours, dj);
         print_cell (ours, dc);
         printf ("\n");

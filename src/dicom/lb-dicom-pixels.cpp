@@ -414,7 +414,10 @@ decode (LbDicomObject *object, guint frame, guint scale, GError **error)
     DcmElement *el = nullptr;
     if (ds->findAndGetElement (DCM_PixelData, el).bad () || el == nullptr)
       return set_error (error, LB_DICOM_ERROR_NO_PIXELS, "the object has no pixel data"), nullptr;
-    DcmPixelData *px = OFstatic_cast (DcmPixelData *, el);
+    /* A hostile object can give Pixel Data a VR dcmtk does not read into a
+     * DcmPixelData (OF, UN, ...): only the generic DcmElement API is safe
+     * on those. */
+    DcmPixelData *px = el->ident () == EVR_PixelData ? OFstatic_cast (DcmPixelData *, el) : nullptr;
 
     if (f.samples == 1 && f.color == "PALETTE COLOR")
       {
@@ -432,18 +435,18 @@ decode (LbDicomObject *object, guint frame, guint scale, GError **error)
         if (f.bits_allocated == 16)
           {
             Uint16 *w = nullptr;
-            if (px->getUint16Array (w).bad ())
+            if (el->getUint16Array (w).bad ())
               w = nullptr;
             raw = (const guint8 *) w;
           }
         else
           {
             Uint8 *b = nullptr;
-            if (px->getUint8Array (b).bad ())
+            if (el->getUint8Array (b).bad ())
               b = nullptr;
             raw = b;
           }
-        guint64 have = px->getLength ();
+        guint64 have = el->getLength ();
         if (raw == nullptr || have < (guint64) frame_bytes * (frame + 1))
           return set_error (error, LB_DICOM_ERROR_NO_PIXELS,
                             "pixel data holds %" G_GUINT64_FORMAT " bytes, frame %u needs %" G_GUINT64_FORMAT,
@@ -457,6 +460,9 @@ decode (LbDicomObject *object, guint frame, guint scale, GError **error)
         buf->scale_denom = scale;
         return buf;
       }
+    else if (px == nullptr)
+      return set_error (error, LB_DICOM_ERROR_MALFORMED, "encapsulated Pixel Data with VR %s",
+                        DcmVR (el->ident ()).getVRName ()), nullptr;
     else if (use_turbo || use_j2k || use_rle)
       {
         DcmPixelSequence *seq = nullptr;
