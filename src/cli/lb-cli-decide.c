@@ -120,7 +120,7 @@ lb_cli_decide (int argc, char **argv)
       g_printerr ("lightbox-cli decide: %s\n", error->message);
       return 1;
     }
-  lb_study_load_async (client, study_uid, NULL, done_cb, &result);
+  lb_study_load_async (client, NULL, study_uid, NULL, done_cb, &result);
   lb_cli_wait_for ((gpointer *) &result);
   content = lb_study_load_finish (client, result, &error);
   if (content == NULL)

@@ -23,13 +23,37 @@ lb_study_content_free (LbStudyContent *content)
   g_free (content);
 }
 
-static gboolean
-part_cb (const char  *content_type,
-         GBytes      *body,
-         gpointer     user_data,
-         GError     **error)
+typedef struct {
+  LbStudyContent *content;
+  LbStore *cache;
+  char *server;
+  char *study_uid;
+  GPtrArray *uids;        /* SOP Instance UIDs cached, for the study index */
+} LoadData;
+
+static void
+load_data_free (LoadData *d)
 {
-  LbStudyContent *content = user_data;
+  lb_study_content_free (d->content);
+  g_clear_object (&d->cache);
+  g_free (d->server);
+  g_free (d->study_uid);
+  g_clear_pointer (&d->uids, g_ptr_array_unref);
+  g_free (d);
+}
+
+/* The index of a study's cached objects lives beside the thumbnails,
+ * under a key of its own. */
+static char *
+index_key (const char *study_uid)
+{
+  return g_strconcat ("study-index:", study_uid, NULL);
+}
+
+static gboolean
+add_object (LbStudyContent *content,
+            GBytes         *body)
+{
   g_autoptr (GError) local_error = NULL;
   g_autoptr (LbDicomObject) object = NULL;
   const LbDicomMeta *meta;
@@ -42,7 +66,7 @@ part_cb (const char  *content_type,
       /* One broken object must not hide the rest of the study. */
       g_message ("Skipping an unreadable object in a study: %s", local_error->message);
       content->n_skipped++;
-      return TRUE;
+      return FALSE;
     }
   meta = lb_dicom_object_get_meta (object);
   if (g_strcmp0 (meta->sop_class_uid, KOS_SOP_CLASS) == 0)
@@ -60,6 +84,34 @@ part_cb (const char  *content_type,
   return TRUE;
 }
 
+static gboolean
+part_cb (const char  *content_type,
+         GBytes      *body,
+         gpointer     user_data,
+         GError     **error)
+{
+  LoadData *d = user_data;
+  g_autoptr (GError) cache_error = NULL;
+
+  if (!add_object (d->content, body) || d->cache == NULL)
+    return TRUE;
+  {
+    g_autoptr (LbDicomObject) object = NULL;
+    LbDicomLimits limits;
+
+    lb_dicom_limits_init_default (&limits);
+    object = lb_dicom_object_new_from_bytes (body, &limits, NULL);
+    if (object == NULL)
+      return TRUE;
+    /* A full disk or a broken cache costs the offline copy, nothing else. */
+    if (lb_store_cache_put (d->cache, lb_dicom_object_get_meta (object)->sop_instance_uid, body, &cache_error))
+      g_ptr_array_add (d->uids, g_strdup (lb_dicom_object_get_meta (object)->sop_instance_uid));
+    else
+      g_message ("Cannot cache an object: %s", cache_error->message);
+  }
+  return TRUE;
+}
+
 static int
 compare_images (gconstpointer a, gconstpointer b)
 {
@@ -73,17 +125,67 @@ compare_images (gconstpointer a, gconstpointer b)
   return strcmp (ma->sop_instance_uid, mb->sop_instance_uid);
 }
 
+/* Hand over the content; the task data is emptied so it is freed once. */
+static void
+return_content (GTask *task, LbStudyContent *content, gboolean from_cache)
+{
+  LbStudyContent *out = g_new0 (LbStudyContent, 1);
+
+  out->images = g_steal_pointer (&content->images);
+  out->kos = g_steal_pointer (&content->kos);
+  out->n_skipped = content->n_skipped;
+  out->from_cache = from_cache;
+  g_task_return_pointer (task, out, (GDestroyNotify) lb_study_content_free);
+}
+
+static gboolean
+load_from_cache (LoadData *d)
+{
+  g_autofree char *key = index_key (d->study_uid);
+  g_autoptr (GBytes) index = lb_store_thumbnail_get (d->cache, d->server, key);
+  g_autofree char *text = NULL;
+  g_auto (GStrv) uids = NULL;
+
+  if (index == NULL)
+    return FALSE;
+  text = g_strndup (g_bytes_get_data (index, NULL), g_bytes_get_size (index));
+  uids = g_strsplit (text, "\n", -1);
+  g_ptr_array_set_size (d->content->images, 0);
+  g_ptr_array_set_size (d->content->kos, 0);
+  for (guint i = 0; uids[i] != NULL; i++)
+    {
+      g_autoptr (GBytes) object = lb_store_cache_get (d->cache, uids[i]);
+
+      /* An evicted object makes the copy incomplete: better none. */
+      if (object == NULL)
+        return FALSE;
+      add_object (d->content, object);
+    }
+  return d->content->images->len > 0;
+}
+
 static void
 retrieve_cb (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
 {
   g_autoptr (GTask) task = user_data;
-  LbStudyContent *content = g_task_get_task_data (task);
+  LoadData *d = g_task_get_task_data (task);
+  LbStudyContent *content = d->content;
   g_autoptr (GError) error = NULL;
 
   if (!lb_dicomweb_client_retrieve_finish (LB_DICOMWEB_CLIENT (source), result, NULL, &error))
     {
+      /* Offline: the copy of the last successful load, if complete. */
+      if (d->cache != NULL &&
+          (g_error_matches (error, LB_NET_ERROR, LB_NET_ERROR_UNREACHABLE) ||
+           g_error_matches (error, LB_NET_ERROR, LB_NET_ERROR_TIMEOUT)) &&
+          load_from_cache (d))
+        {
+          g_ptr_array_sort (content->images, compare_images);
+          return_content (task, content, TRUE);
+          return;
+        }
       /* WADO-RS answers 404 for a study the archive does not hold. */
       if (g_error_matches (error, LB_NET_ERROR, LB_NET_ERROR_HTTP) && strstr (error->message, "HTTP 404") != NULL)
         g_task_return_new_error (task, LB_NET_ERROR, LB_NET_ERROR_HTTP,
@@ -93,36 +195,52 @@ retrieve_cb (GObject      *source,
       return;
     }
   g_ptr_array_sort (content->images, compare_images);
-  /* Hand over the content; the task data is emptied so it is freed once. */
-  {
-    LbStudyContent *out = g_new0 (LbStudyContent, 1);
-    out->images = g_steal_pointer (&content->images);
-    out->kos = g_steal_pointer (&content->kos);
-    out->n_skipped = content->n_skipped;
-    g_task_return_pointer (task, out, (GDestroyNotify) lb_study_content_free);
-  }
+  if (d->cache != NULL && d->uids->len > 0)
+    {
+      g_autofree char *key = index_key (d->study_uid);
+      g_autofree char *joined = NULL;
+      g_autoptr (GBytes) index = NULL;
+
+      g_ptr_array_add (d->uids, NULL);
+      joined = g_strjoinv ("\n", (char **) d->uids->pdata);
+      g_ptr_array_remove_index (d->uids, d->uids->len - 1);
+      index = g_bytes_new (joined, strlen (joined));
+      lb_store_thumbnail_put (d->cache, d->server, key, index, NULL);
+    }
+  return_content (task, content, FALSE);
 }
 
+/**
+ * lb_study_load_async:
+ * @cache: (nullable): where to keep a copy of what arrives, and where to
+ *   read it from when the archive cannot be reached
+ */
 void
 lb_study_load_async (LbDicomwebClient    *client,
+                     LbStore             *cache,
                      const char          *study_uid,
                      GCancellable        *cancellable,
                      GAsyncReadyCallback  callback,
                      gpointer             user_data)
 {
   GTask *task;
-  LbStudyContent *content;
+  LoadData *d;
 
   g_return_if_fail (LB_IS_DICOMWEB_CLIENT (client));
   g_return_if_fail (study_uid != NULL);
 
   task = g_task_new (client, cancellable, callback, user_data);
   g_task_set_source_tag (task, lb_study_load_async);
-  content = g_new0 (LbStudyContent, 1);
-  content->images = g_ptr_array_new_with_free_func ((GDestroyNotify) lb_dicom_object_unref);
-  content->kos = g_ptr_array_new_with_free_func ((GDestroyNotify) lb_kos_info_free);
-  g_task_set_task_data (task, content, (GDestroyNotify) lb_study_content_free);
-  lb_dicomweb_client_retrieve_async (client, study_uid, NULL, NULL, part_cb, content,
+  d = g_new0 (LoadData, 1);
+  d->content = g_new0 (LbStudyContent, 1);
+  d->content->images = g_ptr_array_new_with_free_func ((GDestroyNotify) lb_dicom_object_unref);
+  d->content->kos = g_ptr_array_new_with_free_func ((GDestroyNotify) lb_kos_info_free);
+  d->cache = cache != NULL ? g_object_ref (cache) : NULL;
+  d->server = g_strdup (lb_server_profile_get_wado_url (lb_dicomweb_client_get_profile (client)));
+  d->study_uid = g_strdup (study_uid);
+  d->uids = g_ptr_array_new_with_free_func (g_free);
+  g_task_set_task_data (task, d, (GDestroyNotify) load_data_free);
+  lb_dicomweb_client_retrieve_async (client, study_uid, NULL, NULL, part_cb, d,
                                      cancellable, retrieve_cb, task);
 }
 

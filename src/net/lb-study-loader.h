@@ -5,6 +5,7 @@
 
 #include "lb-dicom.h"
 #include "lb-dicomweb-client.h"
+#include "lb-store.h"
 
 G_BEGIN_DECLS
 
@@ -12,12 +13,14 @@ typedef struct {
   GPtrArray *images;   /* LbDicomObject, in series then instance order */
   GPtrArray *kos;      /* LbKosInfo: the study's review documents */
   guint      n_skipped; /* objects that were neither (PR, SR, unreadable) */
+  gboolean   from_cache; /* the archive could not be reached: the local copy */
 } LbStudyContent;
 
 void            lb_study_content_free   (LbStudyContent *content);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LbStudyContent, lb_study_content_free)
 
 void            lb_study_load_async     (LbDicomwebClient    *client,
+                                         LbStore             *cache,
                                          const char          *study_uid,
                                          GCancellable        *cancellable,
                                          GAsyncReadyCallback  callback,

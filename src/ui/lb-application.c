@@ -106,6 +106,22 @@ preferences_action (GSimpleAction *action,
 }
 
 static void
+clear_cache_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (user_data));
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (LB_IS_WINDOW (l->data))
+      {
+        g_autoptr (GError) error = NULL;
+        if (!lb_window_clear_cache (LB_WINDOW (l->data), &error))
+          g_warning ("Cannot clear the local cache: %s", error->message);
+      }
+}
+
+static void
 quit_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
@@ -116,6 +132,7 @@ quit_action (GSimpleAction *action,
 static const GActionEntry app_actions[] = {
   { "about", about_action },
   { "preferences", preferences_action },
+  { "clear-cache", clear_cache_action },
   { "quit", quit_action },
 };
 

@@ -21,6 +21,7 @@ struct _LbPreferencesWindow
   GtkSpinButton *dark_spin;
   GtkSpinButton *bright_spin;
   GtkSpinButton *resolution_spin;
+  GtkSpinButton *cache_spin;
 
   GSettings *settings;
   GListStore *servers;
@@ -157,6 +158,7 @@ lb_preferences_window_class_init (LbPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LbPreferencesWindow, dark_spin);
   gtk_widget_class_bind_template_child (widget_class, LbPreferencesWindow, bright_spin);
   gtk_widget_class_bind_template_child (widget_class, LbPreferencesWindow, resolution_spin);
+  gtk_widget_class_bind_template_child (widget_class, LbPreferencesWindow, cache_spin);
 
   gtk_widget_class_install_action (widget_class, "prefs.add-server", NULL, add_server_action);
 }
@@ -181,6 +183,7 @@ lb_preferences_window_init (LbPreferencesWindow *self)
   g_settings_bind (self->settings, "quality-dark-fraction", self->dark_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "quality-bright-fraction", self->bright_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "quality-min-megapixels", self->resolution_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "cache-size-mib", self->cache_spin, "value", G_SETTINGS_BIND_DEFAULT);
 }
 
 GtkWidget *

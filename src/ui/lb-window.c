@@ -56,6 +56,7 @@ struct _LbWindow
 G_DEFINE_FINAL_TYPE (LbWindow, lb_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void refresh (LbWindow *self);
+static void cache_size_changed_cb (LbWindow *self);
 
 /* Local data (outbox, cache, audit) is kept per archive address. */
 static const char *
@@ -142,7 +143,7 @@ quality_next (LbWindow *self)
         }
       self->quality_busy = TRUE;
       g_object_set_data (G_OBJECT (study), "lb-window", self);
-      lb_study_load_async (self->client, lb_study_get_study_uid (study), self->cancellable,
+      lb_study_load_async (self->client, self->store, lb_study_get_study_uid (study), self->cancellable,
                            quality_study_loaded_cb, study);
       return;
     }
@@ -251,6 +252,11 @@ load_cached_worklist (LbWindow *self)
     return;
   lb_worklist_view_set_studies (self->worklist, studies);
   lb_worklist_view_set_note (self->worklist, _("last known list, updating…"));
+  if (!self->focused_list)
+    {
+      self->focused_list = TRUE;
+      lb_worklist_view_focus_list (self->worklist);
+    }
 }
 
 static int
@@ -388,6 +394,17 @@ auto_refresh_cb (gpointer user_data)
 }
 
 static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  LbWindow *self = LB_WINDOW (widget);
+
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->worklist));
+  lb_worklist_view_focus_search (self->worklist);
+}
+
+static void
 refresh_action (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *parameter)
@@ -504,6 +521,9 @@ study_loaded_cb (GObject      *source,
   self->study_images = g_steal_pointer (&content->images);
   show_images (self);
   show_review_state (self);
+  if (content->from_cache)
+    adw_toast_overlay_add_toast (self->toast_overlay,
+                                 adw_toast_new (_("The archive is unreachable: showing the copy kept on this computer")));
 }
 
 static void
@@ -519,7 +539,7 @@ open_study (LbWindow *self,
   adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->study_pane));
   lb_study_view_focus_image (self->study_view);
   audit (self, "study-opened", lb_study_get_study_uid (study));
-  lb_study_load_async (self->client, lb_study_get_study_uid (study), self->study_cancellable,
+  lb_study_load_async (self->client, self->store, lb_study_get_study_uid (study), self->study_cancellable,
                        study_loaded_cb, self);
 }
 
@@ -860,6 +880,8 @@ lb_window_class_init (LbWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, show_rejected_toggled_cb);
 
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.refresh", NULL);
@@ -892,6 +914,9 @@ lb_window_init (LbWindow *self)
       }
   }
 
+  g_signal_connect_object (self->settings, "changed::cache-size-mib",
+                           G_CALLBACK (cache_size_changed_cb), self, G_CONNECT_SWAPPED);
+  cache_size_changed_cb (self);
   g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
@@ -918,4 +943,35 @@ lb_window_new (AdwApplication  *application,
   if (interval > 0)
     self->refresh_source = g_timeout_add_seconds (interval, auto_refresh_cb, self);
   return self;
+}
+
+/**
+ * lb_window_clear_cache:
+ *
+ * Wipes the local copies (instance cache, cached worklist, quality hints)
+ * but never the outbox or the audit log: nothing waiting is lost.
+ */
+gboolean
+lb_window_clear_cache (LbWindow  *self,
+                       GError   **error)
+{
+  g_return_val_if_fail (LB_IS_WINDOW (self), FALSE);
+
+  g_hash_table_remove_all (self->quality_cache);
+  g_hash_table_remove_all (self->body_part_cache);
+  if (self->store == NULL)
+    return TRUE;
+  if (!lb_store_cache_clear (self->store, error) ||
+      !lb_store_worklist_clear (self->store, server_key (self), error))
+    return FALSE;
+  audit (self, "cache-cleared", "");
+  return TRUE;
+}
+
+static void
+cache_size_changed_cb (LbWindow *self)
+{
+  if (self->store != NULL)
+    lb_store_cache_set_limit (self->store,
+                              (guint64) g_settings_get_uint (self->settings, "cache-size-mib") << 20);
 }

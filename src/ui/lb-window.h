@@ -13,4 +13,7 @@ G_DECLARE_FINAL_TYPE (LbWindow, lb_window, LB, WINDOW, AdwApplicationWindow)
 LbWindow *lb_window_new (AdwApplication  *application,
                          LbServerProfile *profile);
 
+gboolean  lb_window_clear_cache (LbWindow  *self,
+                                GError   **error);
+
 G_END_DECLS

@@ -388,3 +388,10 @@ lb_worklist_view_set_body_part_filter (LbWorklistView *self,
   g_return_if_fail (LB_IS_WORKLIST_VIEW (self));
   gtk_editable_set_text (GTK_EDITABLE (self->body_part_filter), text != NULL ? text : "");
 }
+
+void
+lb_worklist_view_focus_search (LbWorklistView *self)
+{
+  g_return_if_fail (LB_IS_WORKLIST_VIEW (self));
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}

@@ -25,6 +25,7 @@ void      lb_worklist_view_set_status_filter (LbWorklistView *self,
                                               guint           index);
 void      lb_worklist_view_set_body_part_filter (LbWorklistView *self,
                                                  const char     *text);
+void      lb_worklist_view_focus_search (LbWorklistView *self);
 void      lb_worklist_view_focus_list (LbWorklistView *self);
 void      lb_worklist_view_select   (LbWorklistView *self,
                                      guint           position);
