@@ -137,6 +137,42 @@ print(title.CodeValue, title.CodingSchemeDesignator, ','.join(mods), len(refs))
     app.key("Escape")
     time.sleep(2)
     tap.ok(len(ko_instances(roe_blurry)) == 1, "keeping the colleague's decision sends nothing")
+
+    # T: a retake with a reason and instructions, typed; then "Send Mine"
+    # over the colleague's approval.
+    app.key("t")
+    time.sleep(0.8)
+    app.key("space")
+    time.sleep(0.5)
+    app.key("Down")
+    app.key("Return")
+    time.sleep(0.3)
+    app.key("Tab")
+    subprocess.run(["xdotool", "type", "--delay", "20", "Please take the photo near a window in daylight"],
+                   check=True, timeout=30)
+    app.key("Return")
+    names = app.wait_for(lambda n: "Already Reviewed" in n, timeout=20)
+    tap.ok("Already Reviewed" in names, "the warning comes again for the retake")
+    app.key("alt+s")
+    kos = wait_until(lambda: len(ko_instances(roe_blurry)) == 2, timeout=30)
+    tap.ok(kos, "sending anyway stores the retake request next to the approval")
+    with tempfile.TemporaryDirectory() as tmp:
+        texts = []
+        for i in ko_instances(roe_blurry):
+            path = os.path.join(tmp, i + ".dcm")
+            with open(path, "wb") as f:
+                f.write(rest("/instances/%s/file" % i))
+            r = subprocess.run(["/usr/bin/python3", "-c", """
+import pydicom, sys
+ds = pydicom.dcmread(sys.argv[1])
+items = [i for i in ds.ContentSequence if 'ConceptNameCodeSequence' in i]
+mods = [i.ConceptCodeSequence[0].CodeValue for i in items if i.ConceptNameCodeSequence[0].CodeValue == '113011']
+text = [i.TextValue for i in items if i.ConceptNameCodeSequence[0].CodeValue == '113012']
+print(ds.ConceptNameCodeSequence[0].CodeValue, mods[0] if mods else '-', text[0] if text else '')
+""", path], capture_output=True, text=True)
+            texts.append(r.stdout.strip())
+    tap.ok(any(t.startswith("113010 111211") and "near a window in daylight" in t for t in texts),
+           "retake: 113010, under-exposed (111211), with the instructions: %s" % texts)
 finally:
     if stopped:
         os.kill(ORTHANC_PID, signal.SIGCONT)
