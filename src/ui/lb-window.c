@@ -592,25 +592,49 @@ item_done_cb (LbWindow   *self,
   g_message ("Could not store an object yet: %s", message != NULL ? message : "");
 }
 
-/* After a decision the next study opens at once (WALKTHROUGH.md, scene 1). */
+/* Opens the study @delta rows away from the one shown: after a decision
+ * the next one opens at once (WALKTHROUGH.md, scene 1). */
 static void
-open_next_study (LbWindow *self)
+open_neighbour_study (LbWindow *self,
+                      int       delta)
 {
   GListModel *model = lb_worklist_view_get_model (self->worklist);
   LbStudy *current = lb_study_view_get_study (self->study_view);
   guint n = g_list_model_get_n_items (model);
 
-  for (guint i = 0; current != NULL && i + 1 < n; i++)
+  for (guint i = 0; current != NULL && i < n; i++)
     {
       g_autoptr (LbStudy) s = g_list_model_get_item (model, i);
       if (s == current)
         {
-          g_autoptr (LbStudy) next = g_list_model_get_item (model, i + 1);
-          lb_worklist_view_select (self->worklist, i + 1);
+          g_autoptr (LbStudy) next = NULL;
+
+          if ((delta < 0 && i == 0) || (delta > 0 && i + 1 >= n))
+            return;
+          next = g_list_model_get_item (model, i + delta);
+          lb_worklist_view_select (self->worklist, i + delta);
           open_study (self, next);
           return;
         }
     }
+}
+
+static void
+open_next_study (LbWindow *self)
+{
+  open_neighbour_study (self, 1);
+}
+
+static void
+next_study_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  open_neighbour_study (LB_WINDOW (widget), 1);
+}
+
+static void
+previous_study_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  open_neighbour_study (LB_WINDOW (widget), -1);
 }
 
 typedef struct {
@@ -881,6 +905,14 @@ lb_window_class_init (LbWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  /* In the study view, J / K (and Alt+↓ / Alt+↑) open the next or previous
+   * study without going back to the list; in the list they only move. */
+  gtk_widget_class_install_action (widget_class, "win.next-study", NULL, next_study_action);
+  gtk_widget_class_install_action (widget_class, "win.previous-study", NULL, previous_study_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_j, 0, "win.next-study", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, 0, "win.previous-study", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_ALT_MASK, "win.next-study", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_ALT_MASK, "win.previous-study", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK | GDK_SHIFT_MASK,

@@ -67,6 +67,15 @@ try:
     tap.ok("Not reviewed yet" in names, "study shows it is not reviewed yet")
     app.screenshot("ui-triage-study.png")
 
+    # J / K move between studies without going back to the list.
+    app.key("j")
+    names = app.wait_for(lambda n: "Second try, taken before work." in n, timeout=30)
+    tap.ok("Second try, taken before work." in names, "J opens the next study from the study view")
+    app.key("k")
+    names = app.wait_for(lambda n: "It hurts more since Tuesday." in n, timeout=30)
+    tap.ok("It hurts more since Tuesday." in names, "K goes back to the previous study")
+    time.sleep(1.0)
+
     # R, Enter: rejected for motion blur, the first reason.
     app.key("r")
     time.sleep(0.8)
