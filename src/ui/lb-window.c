@@ -404,6 +404,17 @@ search_action (GtkWidget  *widget,
   lb_worklist_view_focus_search (self->worklist);
 }
 
+/* Automatic refresh every "refresh-interval" seconds; 0 turns it off. */
+static void
+schedule_refresh (LbWindow *self)
+{
+  guint interval = g_settings_get_uint (self->settings, "refresh-interval");
+
+  g_clear_handle_id (&self->refresh_source, g_source_remove);
+  if (interval > 0)
+    self->refresh_source = g_timeout_add_seconds (interval, auto_refresh_cb, self);
+}
+
 static void
 refresh_action (GtkWidget  *widget,
                 const char *action_name,
@@ -959,7 +970,6 @@ lb_window_new (AdwApplication  *application,
                LbServerProfile *profile)
 {
   LbWindow *self;
-  guint interval;
 
   g_return_val_if_fail (ADW_IS_APPLICATION (application), NULL);
   g_return_val_if_fail (LB_IS_SERVER_PROFILE (profile), NULL);
@@ -971,9 +981,9 @@ lb_window_new (AdwApplication  *application,
                            G_CALLBACK (servers_changed_cb), self, G_CONNECT_SWAPPED);
 
   refresh (self);
-  interval = g_settings_get_uint (self->settings, "refresh-interval");
-  if (interval > 0)
-    self->refresh_source = g_timeout_add_seconds (interval, auto_refresh_cb, self);
+  g_signal_connect_object (self->settings, "changed::refresh-interval",
+                           G_CALLBACK (schedule_refresh), self, G_CONNECT_SWAPPED);
+  schedule_refresh (self);
   return self;
 }
 
