@@ -379,8 +379,21 @@ const BodyPart kBodyParts[] = {
   { "THIGH", "68367000", "Thigh" },        { "THUMB", "76505004", "Thumb" },
   { "TOE", "29707007", "Toe" },            { "UPRARM", "40983000", "Upper arm" },
   { "ARM", "40983000", "Upper arm" },      { "UPREXM", "53120007", "Upper limb" },
-  { "WRIST", "74670003", "Wrist joint" },
+  { "WRIST", "74670003", "Wrist joint" }, { "BACK", "77568009", "Back" },
+  { "EAR", "117590005", "Ear" },
 };
+
+/* Body parts without a left and right: for them Laterality (0020,0060)
+ * must be absent rather than empty (PS3.3 C.7.3.1, 2C; dciodvfy checks). */
+bool
+unpaired_body_part (const char *term)
+{
+  static const char *const unpaired[] = { "ABDOMEN", "BACK", "CHEST", "HEAD", "JAW", "NECK", "PELVIS" };
+  for (const char *u : unpaired)
+    if (term != nullptr && g_str_equal (term, u))
+      return true;
+  return false;
+}
 
 /* ---- Dataset ------------------------------------------------------- */
 
@@ -403,6 +416,99 @@ put_code (DcmItem *item, const DcmTagKey &seq, const char *value, const char *sc
   put (code, DCM_CodeMeaning, meaning);
 }
 
+/* ---- Dates, times, short texts (PS3.5 6.2) ------------------------- */
+
+bool
+all_digits (const char *s, gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    if (!g_ascii_isdigit (s[i]))
+      return false;
+  return true;
+}
+
+int
+num (const char *s, gsize n)
+{
+  int v = 0;
+  for (gsize i = 0; i < n; i++)
+    v = v * 10 + (s[i] - '0');
+  return v;
+}
+
+/* DA: YYYYMMDD, a real calendar date. */
+bool
+valid_da (const char *s)
+{
+  return strlen (s) == 8 && all_digits (s, 8) && num (s, 4) > 0 &&
+         g_date_valid_dmy ((GDateDay) num (s + 6, 2), (GDateMonth) num (s + 4, 2), (GDateYear) num (s, 4));
+}
+
+/* "HHMMSS" then an optional ".F" … ".FFFFFF"; returns the length used, 0 if invalid. */
+gsize
+tm_prefix (const char *s)
+{
+  if (!all_digits (s, 6) || strlen (s) < 6 || num (s, 2) > 23 || num (s + 2, 2) > 59 || num (s + 4, 2) > 60)
+    return 0;
+  gsize n = 6;
+  if (s[n] == '.')
+    {
+      gsize f = 0;
+      while (f < 6 && g_ascii_isdigit (s[n + 1 + f]))
+        f++;
+      if (f == 0)
+        return 0;
+      n += 1 + f;
+    }
+  return n;
+}
+
+/* TM: HHMMSS[.FFFFFF] (the full form: the demo and the app give seconds). */
+bool
+valid_tm (const char *s)
+{
+  gsize n = tm_prefix (s);
+  return n > 0 && s[n] == '\0';
+}
+
+/* Timezone offset "&ZZXX" (PS3.5 6.2, Timezone Offset From UTC). */
+bool
+valid_tz (const char *s)
+{
+  return strlen (s) == 5 && (s[0] == '+' || s[0] == '-') && all_digits (s + 1, 4) &&
+         num (s + 1, 2) <= 14 && num (s + 3, 2) <= 59;
+}
+
+/* DT: YYYYMMDDHHMMSS[.FFFFFF][&ZZXX]. */
+bool
+valid_dt (const char *s)
+{
+  if (strlen (s) < 14)
+    return false;
+  char date[9];
+  memcpy (date, s, 8);
+  date[8] = '\0';
+  if (!valid_da (date))
+    return false;
+  gsize n = tm_prefix (s + 8);
+  if (n == 0)
+    return false;
+  const char *rest = s + 8 + n;
+  return *rest == '\0' || valid_tz (rest);
+}
+
+/* SH / LO: UTF-8, no backslash (the value separator), no control characters. */
+bool
+valid_text (const char *s, glong max_chars)
+{
+  if (!g_utf8_validate (s, -1, nullptr) || g_utf8_strlen (s, -1) > max_chars)
+    return false;
+  for (const char *c = s; *c; c++)
+    if (*c == '\\' || (guchar) *c < 0x20 || *c == 0x7f)
+      return false;
+  return true;
+}
+
 bool
 check_options (const LbWrapOptions *o, GError **error)
 {
@@ -422,11 +528,36 @@ check_options (const LbWrapOptions *o, GError **error)
         if (!(g_ascii_isupper (*c) || g_ascii_isdigit (*c) || *c == '_' || *c == ' '))
           return fail (error, LB_DICOM_ERROR_BAD_IMAGE, "body part must be a defined term like HAND (upper case)");
     }
-  for (const char *uid : { o->study_uid, o->series_uid })
+  for (const char *uid : { o->study_uid, o->series_uid, o->sop_instance_uid })
     if (uid != nullptr && !valid_uid (uid))
       return fail (error, LB_DICOM_ERROR_BAD_IMAGE, "“%s” is not a valid UID", uid);
   if (o->uid_root != nullptr && (!valid_uid (o->uid_root) || strlen (o->uid_root) > 30))
     return fail (error, LB_DICOM_ERROR_BAD_IMAGE, "UID root “%s” is not a valid UID of at most 30 characters", o->uid_root);
+  if (o->series_number > G_MAXINT32 || o->instance_number > G_MAXINT32)
+    return fail (error, LB_DICOM_ERROR_BAD_IMAGE, "series and instance numbers must be below 2³¹");
+  struct { const char *value; bool (*ok) (const char *); const char *what; } dates[] = {
+    { o->content_date, valid_da, "content date (YYYYMMDD)" },
+    { o->creation_date, valid_da, "instance creation date (YYYYMMDD)" },
+    { o->content_time, valid_tm, "content time (HHMMSS[.FFFFFF])" },
+    { o->creation_time, valid_tm, "instance creation time (HHMMSS[.FFFFFF])" },
+    { o->acquisition_datetime, valid_dt, "acquisition date-time (YYYYMMDDHHMMSS[.FFFFFF][+HHMM])" },
+    { o->timezone_offset, valid_tz, "timezone offset (+HHMM or -HHMM)" },
+  };
+  for (const auto &d : dates)
+    if (d.value != nullptr && !d.ok (d.value))
+      return fail (error, LB_DICOM_ERROR_BAD_IMAGE, "“%s” is not a valid %s", d.value, d.what);
+  struct { const char *value; glong max; const char *what; } texts[] = {
+    { o->study_id, 16, "study ID" },
+    { o->manufacturer, 64, "manufacturer" },
+    { o->model_name, 64, "model name" },
+    { o->device_software, 64, "device software" },
+    { o->issuer_of_patient_id, 64, "issuer of patient ID" },
+  };
+  for (const auto &t : texts)
+    if (t.value != nullptr && !valid_text (t.value, t.max))
+      return fail (error, LB_DICOM_ERROR_BAD_IMAGE,
+                   "the %s must be UTF-8 text of at most %ld characters without “\\” or control characters",
+                   t.what, t.max);
   return true;
 }
 
@@ -443,25 +574,31 @@ struct Pixels {
 /* Fills the modules of PS3.3 A.32.4 that do not depend on the pixels. */
 void
 fill_common (DcmDataset *ds, const LbWrapOptions *o, const char *sop_class, const char *modality,
-             const std::string &acq)
+             const std::string &exif_acq)
 {
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *today = g_date_time_format (now, "%Y%m%d");
   g_autofree char *time_now = g_date_time_format (now, "%H%M%S");
+  /* The caller's acquisition date-time wins over the photo's EXIF one. */
+  const std::string acq = o->acquisition_datetime ? o->acquisition_datetime : exif_acq;
   std::string acq_date = acq.size () >= 8 ? acq.substr (0, 8) : "";
-  std::string acq_time = acq.size () >= 14 ? acq.substr (8, 6) : "";
+  std::string acq_time = acq.size () >= 14 ? acq.substr (8, tm_prefix (acq.c_str () + 8)) : "";
   const char *root = o->uid_root;
 
   /* PS3.5 6.1.2.5.3: ISO_IR 192 is UTF-8, so any name can be stored. */
   put (ds, DCM_SpecificCharacterSet, "ISO_IR 192");
   put (ds, DCM_SOPClassUID, sop_class);
-  put (ds, DCM_SOPInstanceUID, make_uid (root).c_str ());
-  put (ds, DCM_InstanceCreationDate, today);
-  put (ds, DCM_InstanceCreationTime, time_now);
+  put (ds, DCM_SOPInstanceUID, o->sop_instance_uid ? o->sop_instance_uid : make_uid (root).c_str ());
+  put (ds, DCM_InstanceCreationDate, o->creation_date ? o->creation_date : today);
+  put (ds, DCM_InstanceCreationTime, o->creation_time ? o->creation_time : time_now);
+  if (o->timezone_offset != nullptr)
+    put (ds, DCM_TimezoneOffsetFromUTC, o->timezone_offset);
 
   /* Patient (C.7.1.1) */
   put (ds, DCM_PatientName, o->patient_name);
   put (ds, DCM_PatientID, o->patient_id);
+  if (o->issuer_of_patient_id != nullptr)
+    put (ds, DCM_IssuerOfPatientID, o->issuer_of_patient_id);
   put (ds, DCM_PatientBirthDate, o->patient_birth_date);
   put (ds, DCM_PatientSex, o->patient_sex);
   if (o->patient_comments != nullptr)
@@ -475,7 +612,7 @@ fill_common (DcmDataset *ds, const LbWrapOptions *o, const char *sop_class, cons
   put (ds, DCM_StudyDate, study_date);
   put (ds, DCM_StudyTime, study_time);
   put (ds, DCM_ReferringPhysicianName, "");
-  put (ds, DCM_StudyID, "");
+  put (ds, DCM_StudyID, o->study_id);
   put (ds, DCM_AccessionNumber, o->accession_number);
   if (o->study_description != nullptr)
     put (ds, DCM_StudyDescription, o->study_description);
@@ -483,21 +620,30 @@ fill_common (DcmDataset *ds, const LbWrapOptions *o, const char *sop_class, cons
   /* General Series (C.7.3.1) */
   put (ds, DCM_Modality, modality);
   put (ds, DCM_SeriesInstanceUID, o->series_uid ? o->series_uid : make_uid (root).c_str ());
-  put (ds, DCM_SeriesNumber, "1");
+  g_autofree char *series_number = g_strdup_printf ("%u", o->series_number ? o->series_number : 1);
+  put (ds, DCM_SeriesNumber, series_number);
   if (o->series_description != nullptr)
     put (ds, DCM_SeriesDescription, o->series_description);
   if (o->body_part != nullptr && o->body_part[0] != '\0')
     put (ds, DCM_BodyPartExamined, o->body_part);
 
-  /* General Equipment (C.7.5.1): the phone is unknown, so type 2 empty. */
-  put (ds, DCM_Manufacturer, "");
-  put (ds, DCM_SoftwareVersions, kLightboxVersion);
+  /* General Equipment (C.7.5.1): the phone, when the caller knows it
+   * (type 2, so empty otherwise); Software Versions names the device's
+   * software first, then Lightbox, which made the object. */
+  put (ds, DCM_Manufacturer, o->manufacturer);
+  if (o->model_name != nullptr)
+    put (ds, DCM_ManufacturerModelName, o->model_name);
+  std::string software = kLightboxVersion;
+  if (o->device_software != nullptr && o->device_software[0] != '\0')
+    software = std::string (o->device_software) + "\\" + software;
+  put (ds, DCM_SoftwareVersions, software.c_str ());
 
   /* General Image (C.7.6.1) and General Acquisition (C.7.10.1) */
-  put (ds, DCM_InstanceNumber, "1");
+  g_autofree char *instance_number = g_strdup_printf ("%u", o->instance_number ? o->instance_number : 1);
+  put (ds, DCM_InstanceNumber, instance_number);
   put (ds, DCM_PatientOrientation, "");
-  put (ds, DCM_ContentDate, acq_date.empty () ? today : acq_date.c_str ());
-  put (ds, DCM_ContentTime, acq_time.empty () ? time_now : acq_time.c_str ());
+  put (ds, DCM_ContentDate, o->content_date ? o->content_date : acq_date.empty () ? today : acq_date.c_str ());
+  put (ds, DCM_ContentTime, o->content_time ? o->content_time : acq_time.empty () ? time_now : acq_time.c_str ());
   if (!acq.empty ())
     {
       put (ds, DCM_AcquisitionDateTime, acq.c_str ());
@@ -505,10 +651,11 @@ fill_common (DcmDataset *ds, const LbWrapOptions *o, const char *sop_class, cons
       put (ds, DCM_AcquisitionTime, acq_time.c_str ());
     }
   /* PS3.3 C.7.3.1: Laterality (2C) may only be left out when Image
-   * Laterality is present; unknown laterality is an empty value. */
+   * Laterality is present or the body part is not paired; unknown
+   * laterality is an empty value. */
   if (o->laterality != nullptr && o->laterality[0] != '\0')
     put (ds, DCM_ImageLaterality, o->laterality);
-  else
+  else if (!unpaired_body_part (o->body_part))
     put (ds, DCM_Laterality, "");
   if (o->image_comments != nullptr)
     put (ds, DCM_ImageComments, o->image_comments);

@@ -228,6 +228,25 @@ typedef struct {
   const char *patient_comments;
   const char *uid_root;           /* NULL: UUID-derived "2.25." UIDs (PS3.5 B.2) */
   const LbDicomLimits *limits;    /* NULL: lb_dicom_limits_init_default() */
+
+  /* Reproducible output: with every UID, date and time below given (and
+   * study_uid/series_uid/study_date/study_time above), nothing comes from
+   * the clock or the random generator, so the same input gives the same
+   * bytes. NULL / 0 keeps the default. */
+  const char *sop_instance_uid;     /* NULL: a new UID */
+  const char *study_id;             /* Study ID (SH, ≤ 16 characters); default empty */
+  guint       series_number;        /* 0: 1 */
+  guint       instance_number;      /* 0: 1 */
+  const char *acquisition_datetime; /* YYYYMMDDHHMMSS[.F…][&ZZXX]; default: EXIF DateTimeOriginal */
+  const char *content_date;         /* YYYYMMDD; default: the acquisition date, else today */
+  const char *content_time;         /* HHMMSS[.F…]; default: the acquisition time, else now */
+  const char *creation_date;        /* Instance Creation Date; default today */
+  const char *creation_time;        /* Instance Creation Time; default now */
+  const char *timezone_offset;      /* Timezone Offset From UTC, "+0100"; default absent */
+  const char *manufacturer;         /* the device that took the photo; default empty */
+  const char *model_name;           /* Manufacturer's Model Name */
+  const char *device_software;      /* Software Versions, before Lightbox's own version */
+  const char *issuer_of_patient_id;
 } LbWrapOptions;
 
 void     lb_wrap_options_init   (LbWrapOptions        *options);

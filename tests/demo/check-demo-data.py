@@ -3,11 +3,13 @@
 """Checks tools/make-demo-data: runs it twice into a temp dir and verifies
 determinism, counts, DICOM conformance (pydicom, dciodvfy) and that the
 pictures show what the demo needs (shrinking wound, blurry / dark photos,
-a moving ultrasound clip). Speaks TAP.
+a moving ultrasound clip). The photos are wrapped by `lightbox-cli wrap`
+($LIGHTBOX_CLI, which meson's test environment sets). Speaks TAP.
 
 usage: check-demo-data.py [PATH/TO/make-demo-data]
 """
 
+import hashlib
 import io
 import json
 import os
@@ -154,12 +156,41 @@ def run(tmp):
         n = s["facts"]["jpeg_bytes"]
         if len(frame) not in (n, n + 1) or frame[n - 2:n] != b"\xff\xd9" or frame[n:].strip(b"\0"):
             bad.append("%s: fragment is not the %d-byte JPEG (+ pad)" % (s["file"], n))
+        elif hashlib.sha256(frame[:n]).hexdigest() != s["facts"]["jpeg_sha256"]:
+            bad.append("%s: fragment differs from the drawn JPEG less its EXIF" % s["file"])
+        if b"Exif\0\0" in frame:
+            bad.append("%s: the EXIF block is still in the JPEG" % s["file"])
         im = Image.open(io.BytesIO(frame))
         if im.format != "JPEG" or im.size != (ds.Columns, ds.Rows) or im.info.get("progressive"):
             bad.append("%s: JPEG %s %s" % (s["file"], im.format, im.size))
         decoded[s["file"]] = np.asarray(im.convert("RGB"))
-    check(not bad, "photos: the JPEG (FFD8...FFD9), unchanged, in encapsulated pixel data, "
-          "YBR_FULL_422, XC, ORIGINAL\\PRIMARY", "\n".join(bad))
+    check(not bad, "photos: the JPEG (FFD8...FFD9), byte for byte but for its EXIF block, in "
+          "encapsulated pixel data, YBR_FULL_422, XC, ORIGINAL\\PRIMARY", "\n".join(bad))
+
+    # --- photos: written by lightbox-cli wrap, marked patient-generated
+    bad = []
+    for s in photos:
+        ds = datasets.get(s["file"])
+        if ds is None:
+            continue
+        ctx = [(i.ConceptNameCodeSequence[0].CodeValue,
+                i.ConceptNameCodeSequence[0].CodingSchemeDesignator)
+               for i in ds.get("AcquisitionContextSequence", [])
+               if "ConceptNameCodeSequence" in i]
+        if ("PGHD", "99LBX") not in ctx:
+            bad.append("%s: no patient-generated marker (%s)" % (s["file"], ctx))
+        sw = list(ds.get("SoftwareVersions", []))
+        if not (len(sw) == 2 and sw[1].startswith("Lightbox ")):
+            bad.append("%s: Software Versions %s (not from the wrapper?)" % (s["file"], sw))
+        if (ds.SeriesInstanceUID != s["series_uid"] or ds.InstanceCreationDate != s["date"]
+                or ds.ContentTime != s["time"] or ds.AcquisitionDateTime != s["date"] + s["time"]
+                or ds.BodyPartExamined != s["body_part"]
+                or ds.get("PatientComments", "") != s["patient_comments"]
+                or ds.get("ImageLaterality", "") != s["laterality"]):
+            bad.append("%s: UIDs, dates, body part, laterality or comments differ from the "
+                       "manifest" % s["file"])
+    check(not bad, "photos: wrapped by lightbox-cli (patient-generated marker, catalog UIDs, "
+          "dates and comments)", "\n".join(bad))
 
     # --- dciodvfy: no errors
     if shutil.which("dciodvfy") is None:

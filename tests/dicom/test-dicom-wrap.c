@@ -403,6 +403,194 @@ test_cli (void)
   g_assert_cmpint (status, ==, 1);
 }
 
+/* Runs @checks (Python, with `ds` = pydicom's reading of @dcm_name) and
+ * expects it to print nothing but "ok". */
+static void
+assert_pydicom (const char *dcm_name, const char *checks)
+{
+  g_autofree char *dcm = g_build_filename (tmpdir, dcm_name, NULL);
+  g_autofree char *code = g_strconcat ("import sys, pydicom\n"
+                                       "ds = pydicom.dcmread(sys.argv[1])\n",
+                                       checks, "print('ok')\n", NULL);
+  const char *argv[] = { "/usr/bin/python3", "-c", code, dcm, NULL };
+  g_autofree char *out = NULL;
+  lb_test_run (argv, &out, NULL, TRUE);
+  g_assert_cmpstr (out, ==, "ok\n");
+}
+
+/* Every value that would otherwise come from the clock or the random
+ * generator, given by the caller (as tools/make-demo-data does). */
+static void
+fixed_options (LbWrapOptions *o)
+{
+  init_options (o);
+  o->body_part = "BACK";
+  o->laterality = NULL;
+  o->uid_root = "1.2.826.0.1.3680043.10.1";
+  o->study_uid = "1.2.826.0.1.3680043.10.1.9.1.7";
+  o->series_uid = "1.2.826.0.1.3680043.10.1.9.2.7.1";
+  o->sop_instance_uid = "1.2.826.0.1.3680043.10.1.9.3.7.1.1";
+  o->study_date = "20250313";
+  o->study_time = "214012";
+  o->study_description = "Skin lesion photo — patient upload";
+  o->series_description = "Back, new lesion — smartphone photo";
+  o->accession_number = "DEMO0007";
+  o->study_id = "LB7";
+  o->series_number = 3;
+  o->instance_number = 12;
+  o->acquisition_datetime = "20250313213958";
+  o->content_date = "20250313";
+  o->content_time = "214001";
+  o->creation_date = "20250313";
+  o->creation_time = "214012";
+  o->timezone_offset = "+0100";
+  o->manufacturer = "Patient smartphone";
+  o->model_name = "Smartphone camera (patient-owned)";
+  o->device_software = "Patient portal upload 3.2";
+  o->issuer_of_patient_id = "LIGHTBOX-DEMO";
+}
+
+static void
+test_fixed_values (void)
+{
+  /* exif6.jpg has an EXIF DateTimeOriginal (2024-03-05 14:30:07): the
+   * caller's acquisition date-time wins. */
+  LbWrapOptions o;
+  fixed_options (&o);
+  g_autoptr (GBytes) first = wrap_to_file ("exif6.jpg", &o, "fixed.dcm");
+  /* Past a second boundary, so a clock value would show. */
+  g_usleep (1100 * 1000);
+  g_autoptr (GBytes) second = wrap_to_file ("exif6.jpg", &o, "fixed2.dcm");
+  g_assert_true (g_bytes_equal (first, second));
+
+  assert_pydicom ("fixed.dcm",
+    "assert ds.SOPInstanceUID == '1.2.826.0.1.3680043.10.1.9.3.7.1.1'\n"
+    "assert ds.file_meta.MediaStorageSOPInstanceUID == ds.SOPInstanceUID\n"
+    "assert ds.StudyInstanceUID == '1.2.826.0.1.3680043.10.1.9.1.7'\n"
+    "assert ds.SeriesInstanceUID == '1.2.826.0.1.3680043.10.1.9.2.7.1'\n"
+    "assert (ds.StudyDate, ds.StudyTime) == ('20250313', '214012')\n"
+    "assert ds.StudyDescription == 'Skin lesion photo — patient upload'\n"
+    "assert ds.SeriesDescription == 'Back, new lesion — smartphone photo'\n"
+    "assert ds.AccessionNumber == 'DEMO0007' and ds.StudyID == 'LB7'\n"
+    "assert ds.SeriesNumber == 3 and ds.InstanceNumber == 12\n"
+    "assert ds.AcquisitionDateTime == '20250313213958'\n"
+    "assert (ds.AcquisitionDate, ds.AcquisitionTime) == ('20250313', '213958')\n"
+    "assert (ds.ContentDate, ds.ContentTime) == ('20250313', '214001')\n"
+    "assert (ds.InstanceCreationDate, ds.InstanceCreationTime) == ('20250313', '214012')\n"
+    "assert ds.TimezoneOffsetFromUTC == '+0100'\n"
+    "assert ds.Manufacturer == 'Patient smartphone'\n"
+    "assert ds.ManufacturerModelName == 'Smartphone camera (patient-owned)'\n"
+    "sw = list(ds.SoftwareVersions)\n"
+    "assert sw[0] == 'Patient portal upload 3.2' and sw[1].startswith('Lightbox '), sw\n"
+    "assert ds.IssuerOfPatientID == 'LIGHTBOX-DEMO'\n"
+    "assert ds.BodyPartExamined == 'BACK'\n"
+    "ar = ds.AnatomicRegionSequence[0]\n"
+    "assert (ar.CodeValue, ar.CodingSchemeDesignator, ar.CodeMeaning) == ('77568009', 'SCT', 'Back')\n"
+    "assert 'Laterality' not in ds and 'ImageLaterality' not in ds\n"
+    "cn = ds.AcquisitionContextSequence[0].ConceptNameCodeSequence[0]\n"
+    "assert (cn.CodeValue, cn.CodingSchemeDesignator) == ('PGHD', '99LBX')\n");
+  assert_dciodvfy_clean ("fixed.dcm");
+
+  g_autoptr (LbDicomObject) obj = parse (first);
+  LbDicomMeta *m = lb_dicom_object_get_meta (obj);
+  g_assert_true (m->patient_generated);
+  g_assert_cmpstr (m->acquisition_datetime, ==, "20250313213958");
+  g_assert_cmpint (m->series_number, ==, 3);
+}
+
+static void
+test_acquisition_defaults (void)
+{
+  /* A given acquisition date-time (fraction and offset included) is the
+   * default for the content date/time and a new study's date/time; the
+   * ear is paired, so an unknown side is an empty Laterality. */
+  LbWrapOptions o;
+  init_options (&o);
+  o.body_part = "EAR";
+  o.laterality = NULL;
+  o.acquisition_datetime = "20250312163211.25+0100";
+  g_autoptr (GBytes) dicom = wrap_to_file ("plain.jpg", &o, "acq.dcm");
+  assert_pydicom ("acq.dcm",
+    "assert ds.AcquisitionDateTime == '20250312163211.25+0100'\n"
+    "assert (ds.AcquisitionDate, ds.AcquisitionTime) == ('20250312', '163211.25')\n"
+    "assert (ds.ContentDate, ds.ContentTime) == ('20250312', '163211.25')\n"
+    "assert (ds.StudyDate, ds.StudyTime) == ('20250312', '163211.25')\n"
+    "assert ds.SeriesNumber == 1 and ds.InstanceNumber == 1\n"
+    "assert ds.Manufacturer == '' and 'ManufacturerModelName' not in ds\n"
+    "assert ds.SoftwareVersions.startswith('Lightbox ')\n"
+    "assert 'TimezoneOffsetFromUTC' not in ds and 'IssuerOfPatientID' not in ds\n"
+    "assert ds.Laterality == '' and 'ImageLaterality' not in ds\n"
+    "assert ds.AnatomicRegionSequence[0].CodeValue == '117590005'\n");
+  assert_dciodvfy_clean ("acq.dcm");
+}
+
+static void
+test_cli_fixed (void)
+{
+  const char *cli = g_getenv ("LIGHTBOX_CLI");
+  g_assert_nonnull (cli);
+  g_autofree char *photo = g_build_filename (tmpdir, "plain.jpg", NULL);
+  g_autofree char *out1 = g_build_filename (tmpdir, "cli-fixed-1.dcm", NULL);
+  g_autofree char *out2 = g_build_filename (tmpdir, "cli-fixed-2.dcm", NULL);
+  const char *argv[] = { cli, "wrap", photo, "--out", out1, "--patient-id", "100234",
+                         "--patient-name", "DOE^JANE", "--body-part", "FOREARM", "--laterality", "R",
+                         "--study-uid", "1.2.826.0.1.3680043.10.1379.9.1.5",
+                         "--series-uid", "1.2.826.0.1.3680043.10.1379.9.2.5.1",
+                         "--sop-uid", "1.2.826.0.1.3680043.10.1379.9.3.5.1.1",
+                         "--study-date", "20240912", "--study-time", "201533",
+                         "--study-id", "LB5", "--series-description", "Right forearm naevus",
+                         "--series-number", "2", "--instance-number", "4",
+                         "--acquisition-datetime", "20240912201533",
+                         "--content-date", "20240912", "--content-time", "201534",
+                         "--creation-date", "20240912", "--creation-time", "201535",
+                         "--timezone-offset", "-0500", "--manufacturer", "Patient smartphone",
+                         "--model", "Phone 12", "--device-software", "Portal 3.2",
+                         "--issuer-of-patient-id", "LIGHTBOX-DEMO", NULL };
+  g_autofree char *uid = NULL;
+  lb_test_run (argv, &uid, NULL, TRUE);
+  g_assert_cmpstr (uid, ==, "1.2.826.0.1.3680043.10.1379.9.3.5.1.1\n");
+  g_usleep (1100 * 1000);
+  argv[4] = out2;
+  lb_test_run (argv, NULL, NULL, TRUE);
+  g_autoptr (GBytes) a = NULL, b = NULL;
+  {
+    char *d = NULL;
+    gsize n = 0;
+    g_assert_true (g_file_get_contents (out1, &d, &n, NULL));
+    a = g_bytes_new_take (d, n);
+    g_assert_true (g_file_get_contents (out2, &d, &n, NULL));
+    b = g_bytes_new_take (d, n);
+  }
+  g_assert_true (g_bytes_equal (a, b));
+
+  assert_pydicom ("cli-fixed-1.dcm",
+    "assert ds.SOPInstanceUID == '1.2.826.0.1.3680043.10.1379.9.3.5.1.1'\n"
+    "assert ds.SeriesInstanceUID == '1.2.826.0.1.3680043.10.1379.9.2.5.1'\n"
+    "assert ds.StudyID == 'LB5' and ds.SeriesDescription == 'Right forearm naevus'\n"
+    "assert ds.SeriesNumber == 2 and ds.InstanceNumber == 4\n"
+    "assert ds.AcquisitionDateTime == '20240912201533'\n"
+    "assert (ds.ContentDate, ds.ContentTime) == ('20240912', '201534')\n"
+    "assert (ds.InstanceCreationDate, ds.InstanceCreationTime) == ('20240912', '201535')\n"
+    "assert ds.TimezoneOffsetFromUTC == '-0500'\n"
+    "assert ds.Manufacturer == 'Patient smartphone' and ds.ManufacturerModelName == 'Phone 12'\n"
+    "assert list(ds.SoftwareVersions)[0] == 'Portal 3.2'\n"
+    "assert ds.IssuerOfPatientID == 'LIGHTBOX-DEMO'\n"
+    "assert ds.BodyPartExamined == 'FOREARM' and ds.ImageLaterality == 'R'\n"
+    "assert ds.AnatomicRegionSequence[0].CodeValue == '14975008'\n");
+  assert_dciodvfy_clean ("cli-fixed-1.dcm");
+
+  /* A negative number is a usage error; a bad date is refused by the wrapper. */
+  int status = 0;
+  const char *negative[] = { cli, "wrap", photo, "--out", out2, "--patient-id", "1",
+                             "--patient-name", "A^B", "--series-number", "-1", NULL };
+  lb_test_run (negative, NULL, &status, FALSE);
+  g_assert_cmpint (status, ==, 2);
+  const char *bad_date[] = { cli, "wrap", photo, "--out", out2, "--patient-id", "1",
+                             "--patient-name", "A^B", "--content-date", "20251301", NULL };
+  lb_test_run (bad_date, NULL, &status, FALSE);
+  g_assert_cmpint (status, ==, 1);
+}
+
 static void
 expect_wrap_error (GBytes *photo, const LbWrapOptions *o, int code)
 {
@@ -449,6 +637,39 @@ test_bad_input (void)
   expect_wrap_error (jpeg, &bad, LB_DICOM_ERROR_BAD_IMAGE);
   bad = o;
   bad.body_part = "left hand";
+  expect_wrap_error (jpeg, &bad, LB_DICOM_ERROR_BAD_IMAGE);
+
+  /* The options for fixed values are checked too. */
+  struct { const char **field; const char *value; } cases[] = {
+    { &bad.sop_instance_uid, "1.2.3.abc" },
+    { &bad.content_date, "2025-03-14" },
+    { &bad.content_date, "20250230" },
+    { &bad.creation_date, "2025031" },
+    { &bad.content_time, "2461" },
+    { &bad.creation_time, "246100" },
+    { &bad.content_time, "120000." },
+    { &bad.acquisition_datetime, "20250314" },
+    { &bad.acquisition_datetime, "20250314120000+01" },
+    { &bad.acquisition_datetime, "20250314120000.1234567" },
+    { &bad.timezone_offset, "0100" },
+    { &bad.timezone_offset, "+1600" },
+    { &bad.study_id, "ABCDEFGHIJKLMNOPQ" },
+    { &bad.manufacturer, "Acme\\Phones" },
+    { &bad.model_name, "line\nbreak" },
+    { &bad.device_software, "\xff\xfe" },
+    { &bad.issuer_of_patient_id, "x\tx" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      bad = o;
+      *cases[i].field = cases[i].value; /* a field of bad */
+      expect_wrap_error (jpeg, &bad, LB_DICOM_ERROR_BAD_IMAGE);
+    }
+  bad = o;
+  bad.series_number = 1u << 31;
+  expect_wrap_error (jpeg, &bad, LB_DICOM_ERROR_BAD_IMAGE);
+  bad = o;
+  bad.instance_number = G_MAXUINT;
   expect_wrap_error (jpeg, &bad, LB_DICOM_ERROR_BAD_IMAGE);
 }
 
@@ -504,6 +725,9 @@ main (int argc, char *argv[])
   g_test_add_func ("/dicom/wrap/png", test_png);
   g_test_add_func ("/dicom/wrap/pydicom", test_pydicom_reads);
   g_test_add_func ("/dicom/wrap/cli", test_cli);
+  g_test_add_func ("/dicom/wrap/fixed-values", test_fixed_values);
+  g_test_add_func ("/dicom/wrap/acquisition-defaults", test_acquisition_defaults);
+  g_test_add_func ("/dicom/wrap/cli-fixed", test_cli_fixed);
   g_test_add_func ("/dicom/wrap/bad-input", test_bad_input);
   g_test_add_func ("/dicom/wrap/uids", test_uids);
   g_test_add_func ("/dicom/wrap/gray16", test_gray16);

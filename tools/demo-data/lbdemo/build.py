@@ -2,6 +2,7 @@
 """Writes the demo data set: OUTDIR/<PatientID>/<NN>-<date>-<kind>/IM0001.dcm
 and OUTDIR/MANIFEST.json (what each file is for, pixel scales, sizes)."""
 
+import hashlib
 import io
 import json
 import os
@@ -12,6 +13,13 @@ from PIL import Image
 from . import catalog, dicomio, grayscale, scenes
 
 US_FRAME_TIME_MS = 50.0
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__)))))
+DEFAULT_CLI = os.path.join(REPO, "_build", "src", "cli", "lightbox-cli")
+USAGE = ("usage: make-demo-data [--cli LIGHTBOX-CLI] OUTDIR\n"
+         "Writes the deterministic Lightbox demo data set (DICOM Part-10 files and\n"
+         "MANIFEST.json) into OUTDIR. Photos are wrapped by `lightbox-cli wrap`: --cli,\n"
+         "else $LIGHTBOX_CLI, else _build/src/cli/lightbox-cli in the repository.\n"
+         "See docs/demo-data.md.\n")
 
 
 def _exif_time(study):
@@ -19,8 +27,23 @@ def _exif_time(study):
     return "%s:%s:%s %s:%s:%s" % (d[:4], d[4:6], d[6:], t[:2], t[2:4], t[4:6])
 
 
-def build_one(study, patients):
-    """Returns (dataset, facts) for one catalog entry."""
+def find_cli(argv_cli):
+    """lightbox-cli: --cli, else $LIGHTBOX_CLI, else the repository's _build."""
+    cli = argv_cli or os.environ.get("LIGHTBOX_CLI") or DEFAULT_CLI
+    how = ("--cli" if argv_cli else "LIGHTBOX_CLI" if os.environ.get("LIGHTBOX_CLI")
+           else "the default")
+    if not (os.path.isfile(cli) and os.access(cli, os.X_OK)):
+        sys.stderr.write(
+            "make-demo-data: lightbox-cli not found at %s (%s).\n"
+            "The photos are wrapped by `lightbox-cli wrap`: build it first\n"
+            "(meson setup _build && ninja -C _build), or set LIGHTBOX_CLI to the binary.\n"
+            % (cli, how))
+        return None
+    return cli
+
+
+def build_one(study, patients, cli, path):
+    """Writes one catalog entry to @path; returns (dataset, facts)."""
     patient = patients[study["patient"]]
     kind = study["kind"]
     if kind in ("wound", "mole", "back", "otoscope"):
@@ -29,32 +52,44 @@ def build_one(study, patients):
               "back": scenes.back_photo, "otoscope": scenes.otoscope_photo}[kind]
         jpeg, facts = fn(draw)
         w, h = Image.open(io.BytesIO(jpeg)).size
-        facts.update({"width": w, "height": h, "jpeg_bytes": len(jpeg),
+        # The wrapper keeps the JPEG as it is but for the EXIF block (APP1).
+        stored = dicomio.strip_app1(jpeg)
+        facts.update({"width": w, "height": h, "jpeg_bytes": len(stored),
+                      "jpeg_sha256": hashlib.sha256(stored).hexdigest(),
+                      "drawn_jpeg_bytes": len(jpeg),
                       "subsampling": draw.get("subsampling",
                                               "4:2:2" if kind == "otoscope" else "4:2:0")})
-        return dicomio.photo(patient, study, jpeg, w, h), facts
+        return dicomio.wrap_photo(cli, patient, study, jpeg, path), facts
     if kind == "cr":
         px, facts = grayscale.chest_cr()
         facts.update({"width": int(px.shape[1]), "height": int(px.shape[0]),
                       "bits_stored": 12})
         facts["windows"] = [list(w) for w in facts["windows"]]
-        return dicomio.cr(patient, study, px, facts, grayscale.WINDOWS_CR), facts
+        ds = dicomio.cr(patient, study, px, facts, grayscale.WINDOWS_CR)
+        dicomio.write(ds, path)
+        return ds, facts
     if kind == "us":
         frames, facts = grayscale.lung_us_clip()
         facts.update({"width": int(frames.shape[2]), "height": int(frames.shape[1]),
                       "frame_time_ms": US_FRAME_TIME_MS})
         facts["sector"] = dict(facts["sector"], apex=list(facts["sector"]["apex"]))
-        return dicomio.us_clip(patient, study, frames, facts, US_FRAME_TIME_MS), facts
+        ds = dicomio.us_clip(patient, study, frames, facts, US_FRAME_TIME_MS)
+        dicomio.write(ds, path)
+        return ds, facts
     raise ValueError(kind)
 
 
 def main(argv):
-    if len(argv) != 2 or argv[1].startswith("-"):
-        sys.stderr.write("usage: make-demo-data OUTDIR\n"
-                         "Writes the deterministic Lightbox demo data set (DICOM Part-10\n"
-                         "files and MANIFEST.json) into OUTDIR. See docs/demo-data.md.\n")
+    args, argv_cli = list(argv[1:]), None
+    if len(args) == 3 and args[0] == "--cli":
+        argv_cli, args = args[1], args[2:]
+    if len(args) != 1 or args[0].startswith("-"):
+        sys.stderr.write(USAGE)
         return 2
-    out = argv[1]
+    out = args[0]
+    cli = find_cli(argv_cli)
+    if cli is None:
+        return 1
     os.makedirs(out, exist_ok=True)
     patients = {p["key"]: p for p in catalog.PATIENTS}
     manifest = {
@@ -65,12 +100,15 @@ def main(argv):
     by_patient = {p["key"]: [] for p in catalog.PATIENTS}
     for study in catalog.STUDIES:
         patient = patients[study["patient"]]
-        ds, facts = build_one(study, patients)
         rel = os.path.join(patient["id"], "%02d-%s-%s" % (study["number"], study["date"],
                                                           study["kind"]), "IM0001.dcm")
         path = os.path.join(out, rel)
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        dicomio.write(ds, path)
+        try:
+            ds, facts = build_one(study, patients, cli, path)
+        except RuntimeError as e:
+            sys.stderr.write("make-demo-data: %s\n" % e)
+            return 1
         by_patient[study["patient"]].append({
             "number": study["number"],
             "file": rel,

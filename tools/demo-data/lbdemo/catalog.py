@@ -9,7 +9,7 @@ REFERENCE_DATE = "20250314"
 
 # Body Part Examined, SNOMED CT code, code meaning (PS3.16 Annex L / CID 4031)
 LOWER_LEG = ("LEG", "30021000", "Lower leg")
-FOREARM = ("ARM", "14975008", "Forearm")   # dicom3tools knows no FOREARM term
+FOREARM = ("FOREARM", "14975008", "Forearm")  # dicom3tools warns: it knows no FOREARM
 BACK = ("BACK", "77568009", "Back")
 EAR = ("EAR", "117590005", "Ear")
 CHEST = ("CHEST", "43799004", "Chest")

@@ -1,28 +1,30 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Building the demo DICOM objects with pydicom (2.3).
+"""Building the demo DICOM objects.
 
-Photos: VL Photographic Image Storage, JPEG baseline kept byte-for-byte
-(encapsulated). CR: 12-bit in 16, native. US: multi-frame 8-bit, native.
-No current time, no random UIDs: every value comes from the catalog.
+Photos: VL Photographic Image Storage, written by Lightbox's own wrapper
+(`lightbox-cli wrap`, src/dicom/lb-dicom-wrap.cpp) from the JPEG drawn
+here, with every UID, date and time given so that nothing comes from the
+clock or a random generator. CR (12-bit in 16) and the US clip (multi-frame
+8-bit), both native, are built with pydicom (2.3): the wrapper makes photos
+only. No current time, no random UIDs: every value comes from the catalog.
 """
+
+import os
+import subprocess
+import tempfile
 
 import pydicom
 from pydicom.dataset import Dataset, FileMetaDataset
-from pydicom.encaps import encapsulate
-from pydicom.uid import ExplicitVRLittleEndian, JPEGBaseline8Bit
+from pydicom.uid import ExplicitVRLittleEndian
 
 UID_ROOT = "1.2.826.0.1.3680043.10.1379."
 DEMO_ARC = UID_ROOT + "9."                  # demo data lives under .9
 IMPLEMENTATION_CLASS_UID = DEMO_ARC + "0.1"
-IMPLEMENTATION_VERSION = "LBX_DEMO_1"
+IMPLEMENTATION_VERSION = "LBX_DEMO_1"    # CR and US; the wrapper writes dcmtk's
+ISSUER_OF_PATIENT_ID = "LIGHTBOX-DEMO"
 
-VL_PHOTO = "1.2.840.10008.5.1.4.1.1.77.1.4"
 CR_IMAGE = "1.2.840.10008.5.1.4.1.1.1"
 US_MULTIFRAME = "1.2.840.10008.5.1.4.1.1.3.1"
-
-# Lightbox's "patient-generated image" marker (see DESIGN.md)
-PGHD_CONCEPT_NAME = ("SRC", "99LBX", "Image source")
-PGHD_CONCEPT = ("PGHD", "99LBX", "Patient-generated image")
 
 
 def study_uid(n):
@@ -46,15 +48,6 @@ def code(value, scheme, meaning):
     item.CodeValue = value
     item.CodingSchemeDesignator = scheme
     item.CodeMeaning = meaning
-    return item
-
-
-def pghd_marker():
-    """The Acquisition Context item that marks a patient-generated image."""
-    item = Dataset()
-    item.ValueType = "CODE"
-    item.ConceptNameCodeSequence = [code(*PGHD_CONCEPT_NAME)]
-    item.ConceptCodeSequence = [code(*PGHD_CONCEPT)]
     return item
 
 
@@ -101,7 +94,7 @@ def _common(ds, patient, study, series_no, instance_no):
     # Patient
     ds.PatientName = patient["name"]
     ds.PatientID = patient["id"]
-    ds.IssuerOfPatientID = "LIGHTBOX-DEMO"
+    ds.IssuerOfPatientID = ISSUER_OF_PATIENT_ID
     ds.PatientBirthDate = patient["birth"]
     ds.PatientSex = patient["sex"]
     if study.get("patient_comments"):
@@ -135,33 +128,69 @@ def _anatomy(ds, study):
         ds.ImageLaterality = lat
 
 
-def photo(patient, study, jpeg, width, height):
-    """VL Photographic Image, JPEG baseline passed through unchanged."""
+def strip_app1(jpeg):
+    """The JPEG without its APP1 segments (EXIF, XMP): what the wrapper
+    stores for an upright photo. Computed here independently of the
+    wrapper, so that tests/demo can check its output byte for byte."""
+    assert jpeg[:2] == b"\xff\xd8"
+    out, pos = [jpeg[:2]], 2
+    while jpeg[pos + 1] != 0xDA:  # up to the first scan
+        seg = 2 + int.from_bytes(jpeg[pos + 2:pos + 4], "big")
+        if jpeg[pos + 1] != 0xE1:
+            out.append(jpeg[pos:pos + seg])
+        pos += seg
+    out.append(jpeg[pos:])
+    return b"".join(out)
+
+
+def wrap_photo(cli, patient, study, jpeg, path):
+    """Writes the photo to @path as a VL Photographic Image with
+    `lightbox-cli wrap` (JPEG kept as it is, the patient-generated marker,
+    Anatomic Region from the body part). Returns pydicom's reading of it."""
     n = study["number"]
-    ds = _new(VL_PHOTO, instance_uid(n, 1, 1), JPEGBaseline8Bit)
-    ds.ImageType = ["ORIGINAL", "PRIMARY"]
-    _common(ds, patient, study, 1, 1)
-    _anatomy(ds, study)
-    ds.PatientOrientation = ""
-    ds.BurnedInAnnotation = "NO"
-    ds.RecognizableVisualFeatures = "NO"
-    ds.AcquisitionContextSequence = [pghd_marker()]
-    # Image Pixel / VL Image
-    ds.SamplesPerPixel = 3
-    ds.PhotometricInterpretation = "YBR_FULL_422"
-    ds.PlanarConfiguration = 0
-    ds.Rows = height
-    ds.Columns = width
-    ds.BitsAllocated = 8
-    ds.BitsStored = 8
-    ds.HighBit = 7
-    ds.PixelRepresentation = 0
-    ds.LossyImageCompression = "01"
-    ds.LossyImageCompressionRatio = "%.2f" % (width * height * 3 / len(jpeg))
-    ds.LossyImageCompressionMethod = "ISO_10918_1"
-    ds.PixelData = encapsulate([jpeg])
-    ds["PixelData"].VR = "OB"
-    ds["PixelData"].is_undefined_length = True
+    date, time = study["date"], study["time"]
+    args = [
+        "--patient-id", patient["id"], "--patient-name", patient["name"],
+        "--birth-date", patient["birth"], "--sex", patient["sex"],
+        "--issuer-of-patient-id", ISSUER_OF_PATIENT_ID,
+        "--study-uid", study_uid(n), "--series-uid", series_uid(n, 1),
+        "--sop-uid", instance_uid(n, 1, 1),
+        "--study-date", date, "--study-time", time, "--study-id", "LB%d" % n,
+        "--study-description", study["study_description"],
+        "--series-description", study["series_description"],
+        "--accession", study["accession"],
+        "--series-number", "1", "--instance-number", "1",
+        # taken, uploaded and wrapped at the study's time: no clock
+        "--acquisition-datetime", date + time,
+        "--content-date", date, "--content-time", time,
+        "--creation-date", date, "--creation-time", time,
+        "--timezone-offset", study.get("tz", "+0100"),
+        "--manufacturer", study["manufacturer"], "--model", study["model"],
+        "--body-part", study["body_part"][0],
+    ]
+    if study.get("software"):
+        args += ["--device-software", study["software"]]
+    if study.get("laterality"):
+        args += ["--laterality", study["laterality"]]
+    if study.get("patient_comments"):
+        args += ["--patient-comment", study["patient_comments"]]
+    with tempfile.TemporaryDirectory(prefix="lb-demo-") as tmp:
+        src = os.path.join(tmp, "photo.jpg")
+        with open(src, "wb") as f:
+            f.write(jpeg)
+        p = subprocess.run([cli, "wrap", src, "--out", path] + args,
+                           capture_output=True, text=True)
+    if p.returncode != 0:
+        raise RuntimeError("lightbox-cli wrap failed for study %d: %s" % (n, p.stderr.strip()))
+    if p.stdout.strip() != instance_uid(n, 1, 1):
+        raise RuntimeError("lightbox-cli wrap: unexpected SOP Instance UID %r" % p.stdout)
+    ds = pydicom.dcmread(path, stop_before_pixels=True)
+    # The wrapper's Anatomic Region must be the one the catalog names.
+    part, sct, _ = study["body_part"]
+    got = [i.CodeValue for i in ds.get("AnatomicRegionSequence", [])]
+    if got != [sct]:
+        raise RuntimeError("study %d: wrapper's anatomic region %s for %s, catalog says %s"
+                           % (n, got, part, sct))
     return ds
 
 
