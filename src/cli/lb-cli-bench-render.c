@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "lb-cli.h"
 #include "lb-pipeline.h"
@@ -13,6 +14,10 @@
  * (new table + render) and a pan/zoom step (render only) for a 4096×4096
  * 12-bit image in a 1920×1080 viewport, next to dcmtk's dcmj2pnm rendering
  * the same pixels at the same window in a subprocess.
+ *
+ * Then the first pixels of a 12 MP photo: from a VL Photographic Image file
+ * on disk to an 8-bit 1920×1080 frame (parse, scaled JPEG decode, pipeline
+ * render), as the viewport does it, next to djpeg decoding the same JPEG.
  */
 
 static int
@@ -165,16 +170,322 @@ write_dicom (const char *path, const LbPixelBuffer *b, GError **error)
   return g_file_set_contents (path, (const char *) out->data, out->len, error);
 }
 
+/* ---- first pixels of a 12 MP photo --------------------------------------- */
+
+/* A 4000 × 3000 "photo": skin-like light, a darker lesion, fine texture and
+ * sensor-like noise, so the JPEG has a phone photo's size and detail. */
+static char *
+make_photo_jpeg (const char *dir, guint w, guint h, GError **error)
+{
+  g_autofree char *ppm = g_build_filename (dir, "photo.ppm", NULL);
+  char *jpg = g_build_filename (dir, "photo.jpg", NULL);
+  g_autofree char *header = g_strdup_printf ("P6\n%u %u\n255\n", w, h);
+  gsize hlen = strlen (header), size = hlen + (gsize) w * h * 3;
+  g_autofree guint8 *buf = g_malloc (size);
+  g_autofree char *tool = g_find_program_in_path ("cjpeg");
+  guint32 seed = 12345;
+  int status = 0;
+
+  if (tool == NULL)
+    {
+      g_set_error_literal (error, G_SPAWN_ERROR, G_SPAWN_ERROR_NOENT,
+                           "cjpeg not found (Debian package libjpeg-turbo-progs)");
+      g_free (jpg);
+      return NULL;
+    }
+  memcpy (buf, header, hlen);
+  for (guint y = 0; y < h; y++)
+    for (guint x = 0; x < w; x++)
+      {
+        guint8 *p = buf + hlen + ((gsize) y * w + x) * 3;
+        double u = (double) x / w - 0.5, v = (double) y / h - 0.5;
+        double light = 0.6 + 0.3 * cos (3 * u) * cos (2 * v);
+        double lesion = exp (-(u * u / 0.02 + v * v / 0.01));
+        double tex = 12 * sin (x / 5.0 + y / 7.0) * sin (y / 4.0);
+        double noise;
+
+        seed = seed * 1664525u + 1013904223u;
+        noise = (double) (seed >> 28) - 7.5;
+        p[0] = (guint8) CLAMP (225 * light - 60 * lesion + tex + noise, 0, 255);
+        p[1] = (guint8) CLAMP (170 * light - 110 * lesion + 0.8 * tex + noise, 0, 255);
+        p[2] = (guint8) CLAMP (150 * light - 100 * lesion + 0.6 * tex + noise, 0, 255);
+      }
+  if (!g_file_set_contents (ppm, (const char *) buf, size, error))
+    {
+      g_free (jpg);
+      return NULL;
+    }
+  {
+    /* cjpeg's defaults: baseline, 4:2:0, like a phone camera. */
+    const char *argv[] = { tool, "-quality", "92", "-outfile", jpg, ppm, NULL };
+
+    if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL,
+                       &status, error) ||
+        !g_spawn_check_wait_status (status, error))
+      {
+        g_unlink (ppm);
+        g_free (jpg);
+        return NULL;
+      }
+  }
+  g_unlink (ppm);
+  return jpg;
+}
+
+typedef struct {
+  double open_ms;      /* file read + parse */
+  double decode_ms;    /* scaled (or full) decode */
+  double render_ms;    /* table + render into the viewport */
+  double total_ms;
+  guint  denom;
+  guint  width;        /* of the decoded buffer */
+  guint  height;
+} FirstPixels;
+
+/* What LbViewport does for a new still image, on the calling thread:
+ * parse, decode at lb_pyramid_preview_denom() (@full: at full size with
+ * the whole pyramid, the "full detail" step), then one frame at fit. */
+static gboolean
+first_pixels (const char  *path,
+              int          vw,
+              int          vh,
+              gboolean     full,
+              guint8      *out,
+              FirstPixels *fp,
+              GError     **error)
+{
+  g_autoptr (LbDicomObject) object = NULL;
+  g_autoptr (LbPyramid) pyramid = NULL;
+  g_autoptr (LbLut) lut = NULL;
+  LbDicomLimits limits;
+  const LbDicomMeta *meta;
+  LbPixelBuffer *buffer;
+  LbPipelineParams params;
+  LbViewTransform view;
+  double t0 = now_ms (), t1, t2;
+
+  lb_dicom_limits_init_default (&limits);
+  object = lb_dicom_object_new_from_file (path, &limits, error);
+  if (object == NULL)
+    return FALSE;
+  meta = lb_dicom_object_get_meta (object);
+  t1 = now_ms ();
+  fp->denom = full ? 1 : lb_pyramid_preview_denom (meta->columns, meta->rows);
+  buffer = fp->denom > 1 ? lb_dicom_object_decode_frame_scaled (object, 0, fp->denom, error)
+                         : lb_dicom_object_decode_frame (object, 0, error);
+  if (buffer == NULL)
+    return FALSE;
+  fp->width = buffer->width;
+  fp->height = buffer->height;
+  pyramid = full ? lb_pyramid_new (buffer, (GDestroyNotify) lb_pixel_buffer_free)
+                 : lb_pyramid_new_single (buffer, (GDestroyNotify) lb_pixel_buffer_free);
+  t2 = now_ms ();
+  lb_pipeline_params_init_from_meta (&params, meta, buffer);
+  lut = lb_lut_new (&params, buffer);
+  lb_view_transform_init (&view, meta->columns, meta->rows, vw, vh);
+  lb_pipeline_render (pyramid, lut, &view, 0, 0, vw, vh, out, (gsize) vw * 4);
+  fp->total_ms = now_ms () - t0;
+  fp->open_ms = t1 - t0;
+  fp->decode_ms = t2 - t1;
+  fp->render_ms = fp->total_ms - (t2 - t0);
+  return TRUE;
+}
+
+/* One line of the table; the label column is as wide as the first part's. */
+static void
+print_row (const char *label,
+           double      ms,
+           const char *note)
+{
+  /* %-*s counts bytes; "×" is two of them but one column. */
+  int pad = 41 + (int) (strlen (label) - g_utf8_strlen (label, -1));
+
+  g_print ("  %-*s%8.2f ms%s%s%s\n", pad, label, ms, note ? "  (" : "", note ? note : "", note ? ")" : "");
+}
+
+typedef struct {
+  const char *path;
+  gint        stop;
+} Competitor;
+
+/* Full decodes of the same object on another thread, as the viewport's
+ * full-resolution task would run them if started next to the preview. */
+static gpointer
+full_decode_thread (gpointer data)
+{
+  Competitor *c = data;
+  LbDicomLimits limits;
+
+  lb_dicom_limits_init_default (&limits);
+  while (!g_atomic_int_get (&c->stop))
+    {
+      g_autoptr (LbDicomObject) object = lb_dicom_object_new_from_file (c->path, &limits, NULL);
+      g_autoptr (LbPixelBuffer) buffer = object ? lb_dicom_object_decode_frame (object, 0, NULL) : NULL;
+
+      if (buffer == NULL)
+        break;
+    }
+  return NULL;
+}
+
+static double
+time_subprocess (const char * const *argv, GError **error)
+{
+  int status = 0;
+  double s = now_ms ();
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL,
+                     G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                     NULL, NULL, NULL, NULL, &status, error) ||
+      !g_spawn_check_wait_status (status, error))
+    return -1;
+  return now_ms () - s;
+}
+
+static int
+bench_first_pixels (int runs)
+{
+  const int vw = 1920, vh = 1080;
+  const guint pw = 4000, ph = 3000;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("lightbox-bench-XXXXXX", &error);
+  g_autofree char *jpg = NULL;
+  g_autofree char *dcm = NULL;
+  g_autofree char *djpeg = g_find_program_in_path ("djpeg");
+  g_autofree guint8 *out = g_malloc ((gsize) vw * vh * 4);
+  g_autofree double *total = g_new (double, runs);
+  g_autofree double *open = g_new (double, runs);
+  g_autofree double *decode = g_new (double, runs);
+  g_autofree double *render = g_new (double, runs);
+  g_autofree double *busy = g_new (double, runs);
+  g_autofree double *full = g_new (double, runs);
+  g_autofree double *peer = g_new (double, runs);
+  g_autofree double *peer4 = g_new (double, runs);
+  g_autoptr (GBytes) photo = NULL;
+  g_autoptr (GBytes) wrapped = NULL;
+  FirstPixels fp = { 0 }, ff = { 0 };
+  LbWrapOptions options;
+  double cold, cold_open, cold_decode, m_total, m_full, m_peer, m_peer4;
+  char *contents;
+  gsize length;
+
+  if (dir == NULL || djpeg == NULL)
+    {
+      g_printerr ("lightbox-cli bench render: %s\n",
+                  dir == NULL ? error->message : "djpeg not found (Debian package libjpeg-turbo-progs)");
+      return 1;
+    }
+  jpg = make_photo_jpeg (dir, pw, ph, &error);
+  if (jpg == NULL || !g_file_get_contents (jpg, &contents, &length, &error))
+    {
+      g_printerr ("lightbox-cli bench render: cannot make the photo: %s\n", error->message);
+      return 1;
+    }
+  photo = g_bytes_new_take (contents, length);
+  lb_wrap_options_init (&options);
+  options.patient_name = "BENCH^PHOTO";
+  options.patient_id = "BENCH-1";
+  wrapped = lb_dicom_wrap_photo (photo, &options, &error);
+  dcm = g_build_filename (dir, "photo.dcm", NULL);
+  if (wrapped == NULL ||
+      !g_file_set_contents (dcm, g_bytes_get_data (wrapped, NULL), g_bytes_get_size (wrapped), &error))
+    {
+      g_printerr ("lightbox-cli bench render: cannot wrap the photo: %s\n", error->message);
+      return 1;
+    }
+
+  /* The first open in the process also registers the codecs: shown on its
+   * own line, not mixed into the median. */
+  if (!first_pixels (dcm, vw, vh, FALSE, out, &fp, &error))
+    {
+      g_printerr ("lightbox-cli bench render: %s\n", error->message);
+      return 1;
+    }
+  cold = fp.total_ms;
+  cold_open = fp.open_ms;
+  cold_decode = fp.decode_ms;
+  for (int i = 0; i < runs; i++)
+    {
+      first_pixels (dcm, vw, vh, FALSE, out, &fp, NULL);
+      total[i] = fp.total_ms;
+      open[i] = fp.open_ms;
+      decode[i] = fp.decode_ms;
+      render[i] = fp.render_ms;
+      first_pixels (dcm, vw, vh, TRUE, out, &ff, NULL);
+      full[i] = ff.total_ms;
+    }
+  /* The same with a full decode of the photo running on another core. */
+  {
+    Competitor c = { dcm, 0 };
+    GThread *thread = g_thread_new ("full-decode", full_decode_thread, &c);
+
+    g_usleep (20000);
+    for (int i = 0; i < runs; i++)
+      {
+        first_pixels (dcm, vw, vh, FALSE, out, &fp, NULL);
+        busy[i] = fp.total_ms;
+      }
+    g_atomic_int_set (&c.stop, 1);
+    g_thread_join (thread);
+  }
+  for (int i = 0; i < runs; i++)
+    {
+      const char *argv_full[] = { djpeg, "-outfile", "/dev/null", jpg, NULL };
+      const char *argv_quarter[] = { djpeg, "-scale", "1/4", "-outfile", "/dev/null", jpg, NULL };
+
+      peer[i] = time_subprocess (argv_full, &error);
+      peer4[i] = peer[i] < 0 ? -1 : time_subprocess (argv_quarter, &error);
+      if (peer4[i] < 0)
+        {
+          g_printerr ("lightbox-cli bench render: djpeg: %s\n", error->message);
+          return 1;
+        }
+    }
+
+  m_total = median (total, runs);
+  m_full = median (full, runs);
+  m_peer = median (peer, runs);
+  m_peer4 = median (peer4, runs);
+  g_print ("\nfirst pixels: %u×%u JPEG (q92, 4:2:0, %.1f MB) wrapped as XC, file → 8-bit %d×%d frame, "
+           "median of %d\n", pw, ph, g_bytes_get_size (photo) / 1e6, vw, vh, runs);
+  {
+    g_autofree char *decode_label = g_strdup_printf ("decode at 1/%u (%u×%u)", fp.denom, fp.width, fp.height);
+    g_autofree char *budget = g_strdup_printf ("budget 150 ms: %s", m_total <= 150 ? "ok" : "OVER");
+    g_autofree char *vs_full = g_strdup_printf ("%.1f× our first pixels", m_peer / MAX (m_total, 1e-3));
+    g_autofree char *cold_note = g_strdup_printf ("open %.0f ms, decode %.0f ms", cold_open, cold_decode);
+    g_autofree char *vs_quarter = g_strdup_printf ("%.2f× our first pixels", m_peer4 / MAX (m_total, 1e-3));
+
+    print_row ("open (read + parse)", median (open, runs), NULL);
+    print_row (decode_label, median (decode, runs), NULL);
+    print_row ("table + render at fit", median (render, runs), NULL);
+    print_row ("first pixels", m_total, budget);
+    print_row ("  first open in the process", cold, cold_note);
+    print_row ("  with a full decode on the other core", median (busy, runs), NULL);
+    print_row ("full detail: decode, pyramid, render", m_full, NULL);
+    g_print ("peer: djpeg (libjpeg-turbo) of the same JPEG to /dev/null, process start included, "
+             "median of %d\n", runs);
+    print_row ("full decode", m_peer, vs_full);
+    print_row ("-scale 1/4", m_peer4, vs_quarter);
+  }
+
+  g_unlink (jpg);
+  g_unlink (dcm);
+  g_rmdir (dir);
+  return 0;
+}
+
 int
 lb_cli_bench_render (int argc, char **argv)
 {
-  int size = 4096, vw = 1920, vh = 1080, iterations = 41, peer_runs = 5;
-  gboolean no_peer = FALSE;
+  int size = 4096, vw = 1920, vh = 1080, iterations = 41, peer_runs = 5, photo_runs = 7;
+  gboolean no_peer = FALSE, no_photo = FALSE;
   const GOptionEntry entries[] = {
     { "image-size", 0, 0, G_OPTION_ARG_INT, &size, "Image side in pixels (default 4096)", "N" },
     { "iterations", 0, 0, G_OPTION_ARG_INT, &iterations, "Frames per measurement (default 41)", "N" },
     { "peer-runs", 0, 0, G_OPTION_ARG_INT, &peer_runs, "dcmj2pnm runs (default 5)", "N" },
     { "no-peer", 0, 0, G_OPTION_ARG_NONE, &no_peer, "Do not run dcmj2pnm", NULL },
+    { "photo-runs", 0, 0, G_OPTION_ARG_INT, &photo_runs, "First-pixels runs of the 12 MP photo (default 7, at least 5)", "N" },
+    { "no-photo", 0, 0, G_OPTION_ARG_NONE, &no_photo, "Skip the first-pixels benchmark", NULL },
     { NULL }
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("- time the viewer's pixel pipeline");
@@ -193,6 +504,7 @@ lb_cli_bench_render (int argc, char **argv)
       return 2;
     }
   size = CLAMP (size, 64, 16384);
+  photo_runs = CLAMP (photo_runs, 5, 1000);
   iterations = CLAMP (iterations, 1, 10000);
   t = g_new (double, iterations);
   out = g_malloc ((gsize) vw * vh * 4);
@@ -310,5 +622,7 @@ lb_cli_bench_render (int argc, char **argv)
       g_unlink (pgm);
       g_rmdir (dir);
     }
+  if (!no_photo)
+    return bench_first_pixels (photo_runs);
   return 0;
 }

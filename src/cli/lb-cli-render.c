@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "lb-config.h"
 
+#include <errno.h>
+#include <glib/gstdio.h>
 #include <math.h>
 
 #include "lb-banner.h"
@@ -125,11 +127,20 @@ lb_cli_render (int argc, char **argv)
       return 2;
     }
 
+  /* The parser reports an unreadable file as "not DICOM"; say what the
+   * system says instead. */
+  if (g_access (argv[1], R_OK) != 0)
+    {
+      int saved = errno;
+
+      g_printerr ("lightbox-cli render: cannot read %s: %s\n", argv[1], g_strerror (saved));
+      return 1;
+    }
   lb_dicom_limits_init_default (&limits);
   object = lb_dicom_object_new_from_file (argv[1], &limits, &error);
   if (object == NULL)
     {
-      g_printerr ("lightbox-cli render: %s\n", error->message);
+      g_printerr ("lightbox-cli render: %s: %s\n", argv[1], error->message);
       return 1;
     }
   meta = lb_dicom_object_get_meta (object);
@@ -142,7 +153,7 @@ lb_cli_render (int argc, char **argv)
   buffer = lb_dicom_object_decode_frame (object, frame, &error);
   if (buffer == NULL)
     {
-      g_printerr ("lightbox-cli render: %s\n", error->message);
+      g_printerr ("lightbox-cli render: %s: %s\n", argv[1], error->message);
       return 1;
     }
   pyramid = lb_pyramid_new (buffer, (GDestroyNotify) lb_pixel_buffer_free);

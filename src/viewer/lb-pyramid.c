@@ -175,3 +175,19 @@ lb_pyramid_level_for_zoom (const LbPyramid *pyramid,
   level = (guint) floor (log2 (1.0 / zoom) + 1e-9);
   return MIN (level, pyramid->n_levels - 1);
 }
+
+guint
+lb_pyramid_preview_denom (guint width,
+                          guint height)
+{
+  guint denom = 2;
+
+  if ((guint64) width * height < LB_PREVIEW_MIN_PIXELS)
+    return 1;
+  /* libjpeg-turbo's scaled IDCT gives 1/2, 1/4 and 1/8 almost for free;
+   * the smallest reduction that brings the long side to ~1024 px keeps
+   * the preview sharp enough for a 1080p view at fit. */
+  while (denom < 8 && MAX (width, height) / denom > LB_PREVIEW_MAX_SIDE)
+    denom *= 2;
+  return denom;
+}

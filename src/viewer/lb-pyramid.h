@@ -35,6 +35,14 @@ void       lb_pyramid_free           (LbPyramid       *pyramid);
 guint      lb_pyramid_level_for_zoom (const LbPyramid *pyramid,
                                       double           zoom);
 
+/* Still images of at least this many pixels are first shown from a scaled
+ * decode at lb_pyramid_preview_denom(), about this many pixels a side. */
+#define LB_PREVIEW_MIN_PIXELS (4u * 1024 * 1024)
+#define LB_PREVIEW_MAX_SIDE   1024
+/* 1 (no preview: small enough to decode in full at once), 2, 4 or 8. */
+guint      lb_pyramid_preview_denom  (guint            width,
+                                      guint            height);
+
 /* Allocates a pixel buffer owned by the caller and freed with
  * lb_pyramid_buffer_free (not the DICOM core's allocator). */
 LbPixelBuffer *lb_pyramid_buffer_new  (guint            width,

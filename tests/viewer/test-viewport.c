@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "lb-viewport.h"
 
+#include <math.h>
+#include <string.h>
+
 #include "lb-banner.h"
+#include "lb-test-utils.h"
+#include "lb-viewer-test-objects.h"
 
 /*
  * LbViewport in a real GtkWindow under Xvfb, driven through its actions and
@@ -9,7 +14,10 @@
  * has four flat quadrants, so after any orientation or window change the
  * expected gray of each screen quadrant follows from PS3.3's linear window
  * alone; the whole frame is also compared with the pipeline's own render
- * of the view the properties describe.
+ * of the view the properties describe. Real objects (a 12 MP JPEG photo
+ * wrapped as XC, a 16-bit CT) go through lb_viewport_set_image(): preview
+ * first, then full resolution. One view is compared with a checked-in
+ * screenshot.
  */
 
 #define VW 200
@@ -28,6 +36,7 @@ struct _TestSource
   LbDicomMeta     meta;
   LbWindowPreset  window;
   gboolean        color;
+  gboolean        pattern;
 };
 
 static void test_source_iface_init (LbFrameSourceInterface *iface);
@@ -61,7 +70,20 @@ source_decode (LbFrameSource   *source,
       {
         guint q = (y >= h / 2) * 2 + (x >= w / 2);
 
-        if (self->color)
+        if (self->pattern)
+          {
+            /* Asymmetric on both axes, so any wrong turn or flip shows: a
+             * diagonal ramp, a ring, and a bright L in the top-left. */
+            double r = hypot (x - 0.6 * w, y - 0.55 * h);
+            guint v = 300 + 8 * x + 3 * y;
+
+            if (fabs (r - 0.25 * h) < 6)
+              v = 3900;
+            if ((x >= 20 && x < 32 && y >= 20 && y < 110) || (x >= 20 && x < 80 && y >= 98 && y < 110))
+              v = 4095;
+            ((guint16 *) (b->data + y * b->stride))[x] = MIN (v, 4095) + 10 * frame;
+          }
+        else if (self->color)
           {
             guint8 *p = b->data + y * b->stride + 3 * x;
             p[0] = 40 * q;
@@ -127,7 +149,9 @@ test_source_new (const char *modality,
 typedef struct {
   GtkWidget  *window;
   LbViewport *viewport;
-  guint32     pixels[VW * VH];
+  int         w;              /* widget size, VW × VH unless set */
+  int         h;
+  guint32    *pixels;
 } Fixture;
 
 static gboolean
@@ -154,8 +178,8 @@ wait_until_ready (Fixture *f)
   guint ticks = 0, tick_id;
 
   while (!lb_viewport_get_full_resolution (f->viewport) ||
-         gtk_widget_get_width (GTK_WIDGET (f->viewport)) != VW ||
-         gtk_widget_get_height (GTK_WIDGET (f->viewport)) != VH ||
+         gtk_widget_get_width (GTK_WIDGET (f->viewport)) != f->w ||
+         gtk_widget_get_height (GTK_WIDGET (f->viewport)) != f->h ||
          !gtk_widget_get_mapped (GTK_WIDGET (f->viewport)))
     g_main_context_iteration (NULL, TRUE);
   tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (f->viewport), tick_cb, &ticks, NULL);
@@ -170,12 +194,18 @@ static void
 fixture_setup (Fixture       *f,
                LbFrameSource *source)
 {
+  if (f->w == 0)
+    {
+      f->w = VW;
+      f->h = VH;
+    }
+  f->pixels = g_new0 (guint32, f->w * f->h);
   f->window = gtk_window_new ();
   gtk_window_set_decorated (GTK_WINDOW (f->window), FALSE);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), VW, VH);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), f->w, f->h);
   gtk_window_set_resizable (GTK_WINDOW (f->window), FALSE);
   f->viewport = LB_VIEWPORT (lb_viewport_new ());
-  gtk_widget_set_size_request (GTK_WIDGET (f->viewport), VW, VH);
+  gtk_widget_set_size_request (GTK_WIDGET (f->viewport), f->w, f->h);
   gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (f->viewport));
   lb_viewport_set_overlay_visible (f->viewport, FALSE);
   lb_viewport_set_source (f->viewport, source);
@@ -186,6 +216,7 @@ fixture_setup (Fixture       *f,
 static void
 fixture_teardown (Fixture *f)
 {
+  g_clear_pointer (&f->pixels, g_free);
   gtk_window_destroy (GTK_WINDOW (f->window));
   while (g_main_context_iteration (NULL, FALSE))
     ;
@@ -203,16 +234,16 @@ grab (Fixture *f)
   /* The widget's own snapshot vfunc, as GTK calls it for a frame. */
   GTK_WIDGET_GET_CLASS (f->viewport)->snapshot (GTK_WIDGET (f->viewport), snapshot);
   node = gtk_snapshot_free_to_node (snapshot);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, VW, VH));
-  g_assert_cmpint (gdk_texture_get_width (texture), ==, VW);
-  g_assert_cmpint (gdk_texture_get_height (texture), ==, VH);
-  gdk_texture_download (texture, (guint8 *) f->pixels, VW * 4);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, f->w, f->h));
+  g_assert_cmpint (gdk_texture_get_width (texture), ==, f->w);
+  g_assert_cmpint (gdk_texture_get_height (texture), ==, f->h);
+  gdk_texture_download (texture, (guint8 *) f->pixels, f->w * 4);
 }
 
 static guint8
 gray_at (Fixture *f, int x, int y)
 {
-  guint32 p = f->pixels[y * VW + x];
+  guint32 p = f->pixels[y * f->w + x];
 
   g_assert_cmphex (p >> 24, ==, 0xff);
   g_assert_cmpuint (p & 0xff, ==, (p >> 8) & 0xff);
@@ -235,33 +266,61 @@ linear (double x, double c, double w)
 }
 
 /* The whole widget against the pipeline's render of the view described by
- * the viewport's properties (tolerance 0: an 8-bit texture drawn 1:1). */
+ * the viewport's properties, from @source's frame decoded at 1/@denom
+ * (tolerance 0: an 8-bit texture drawn 1:1). A preview has no reductions,
+ * as in the viewport. */
 static void
-assert_matches_pipeline (Fixture       *f,
-                         LbFrameSource *source)
+assert_matches_pipeline_at (Fixture       *f,
+                            LbFrameSource *source,
+                            guint          denom)
 {
+  const LbDicomMeta *meta = lb_frame_source_get_meta (source);
   GDestroyNotify free_func;
-  LbPixelBuffer *b = lb_frame_source_decode (source, lb_viewport_get_frame (f->viewport), 1,
-                                             &free_func, NULL);
-  g_autoptr (LbPyramid) pyramid = lb_pyramid_new (b, free_func);
+  g_autoptr (GError) error = NULL;
+  LbPixelBuffer *b = lb_frame_source_decode (source, lb_viewport_get_frame (f->viewport), denom,
+                                             &free_func, &error);
+  g_autoptr (LbPyramid) pyramid = NULL;
   g_autoptr (LbLut) lut = NULL;
-  g_autofree guint32 *want = g_new (guint32, VW * VH);
+  g_autofree guint32 *want = g_new (guint32, f->w * f->h);
   LbPipelineParams params;
   LbViewTransform view;
+  guint skip = 0;
 
-  lb_pipeline_params_init_from_meta (&params, lb_frame_source_get_meta (source), b);
+  g_assert_no_error (error);
+  g_assert_cmpuint (b->scale_denom, ==, denom);
+  pyramid = denom > 1 ? lb_pyramid_new_single (b, free_func) : lb_pyramid_new (b, free_func);
+  lb_pipeline_params_init_from_meta (&params, meta, b);
   lb_viewport_get_window (f->viewport, &params.window_center, &params.window_width);
   params.invert = lb_viewport_get_invert (f->viewport);
   lut = lb_lut_new (&params, b);
-  lb_view_transform_init (&view, IW, IH, VW, VH);
+  lb_view_transform_init (&view, meta->columns, meta->rows, f->w, f->h);
   view.zoom = lb_viewport_get_zoom (f->viewport);
   lb_viewport_get_center (f->viewport, &view.center_x, &view.center_y);
   view.rotation = lb_viewport_get_rotation (f->viewport) / 90;
   view.flip_h = lb_viewport_get_flip_horizontal (f->viewport);
-  lb_pipeline_render (pyramid, lut, &view, 0, 0, VW, VH, (guint8 *) want, VW * 4);
-  for (guint i = 0; i < VW * VH; i++)
+  lb_pipeline_render (pyramid, lut, &view, 0, 0, f->w, f->h, (guint8 *) want, f->w * 4);
+  /* The banner of a patient-generated image covers the top rows (its
+   * height measured as the viewport measures it); the rest is image. */
+  if (lb_viewport_get_patient_generated (f->viewport))
+    {
+      cairo_surface_t *scratch = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+      cairo_t *cr = cairo_create (scratch);
+
+      skip = f->w * (guint) ceil (lb_banner_draw (cr, f->w, 13, TRUE));
+      cairo_destroy (cr);
+      cairo_surface_destroy (scratch);
+      g_assert_cmpuint (skip, <, (guint) (f->w * f->h / 4));
+    }
+  for (guint i = skip; i < (guint) (f->w * f->h); i++)
     if (want[i] != f->pixels[i])
-      g_error ("pixel (%u, %u) is %08x, the pipeline says %08x", i % VW, i / VW, f->pixels[i], want[i]);
+      g_error ("pixel (%u, %u) is %08x, the pipeline says %08x", i % f->w, i / f->w, f->pixels[i], want[i]);
+}
+
+static void
+assert_matches_pipeline (Fixture       *f,
+                         LbFrameSource *source)
+{
+  assert_matches_pipeline_at (f, source, 1);
 }
 
 static void
@@ -469,16 +528,251 @@ test_pixel_readout (void)
   fixture_teardown (&f);
 }
 
+/* ---- real objects through lb_viewport_set_image() ------------------------- */
+
+static char *tmpdir;
+
+static gboolean
+image_shown (Fixture *f)
+{
+  g_autofree char *centre = lb_viewport_describe_pixel (f->viewport, f->w / 2.0, f->h / 2.0);
+
+  return centre != NULL;
+}
+
+static void
+full_resolution_cb (GObject    *object,
+                    GParamSpec *pspec,
+                    gpointer    user_data)
+{
+  guint *n = user_data;
+
+  if (lb_viewport_get_full_resolution (LB_VIEWPORT (object)))
+    (*n)++;
+}
+
+/* Sets @path's object and follows what the viewport shows: a scaled
+ * preview (full-resolution false) that is exactly the pipeline's render of
+ * the 1/@denom decode, then the full decode from the worker thread
+ * (full-resolution true), exactly the pipeline's render of it. Returns the
+ * preview's pixels. */
+static guint32 *
+show_real_object (Fixture    *f,
+                  const char *path,
+                  guint       want_denom)
+{
+  LbDicomLimits limits;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LbDicomObject) object = NULL;
+  LbFrameSource *source;
+  const LbDicomMeta *meta;
+  guint id, became_full = 0;
+  gulong handler;
+  guint32 *preview;
+
+  lb_dicom_limits_init_default (&limits);
+  object = lb_dicom_object_new_from_file (path, &limits, &error);
+  g_assert_no_error (error);
+  meta = lb_dicom_object_get_meta (object);
+  g_assert_cmpuint (lb_pyramid_preview_denom (meta->columns, meta->rows), ==, want_denom);
+
+  handler = g_signal_connect (f->viewport, "notify::full-resolution",
+                              G_CALLBACK (full_resolution_cb), &became_full);
+  lb_viewport_set_image (f->viewport, object);
+  source = lb_viewport_get_source (f->viewport);
+  g_assert_nonnull (source);
+  g_assert_false (lb_viewport_get_full_resolution (f->viewport));
+  g_assert_false (image_shown (f));
+
+  /* The preview lands first; the full decode only starts then, so it
+   * cannot overtake it. */
+  id = g_timeout_add_seconds (30, timeout_cb, NULL);
+  while (!image_shown (f))
+    {
+      g_main_context_iteration (NULL, TRUE);
+      g_assert_cmpuint (became_full, ==, 0);
+    }
+  g_source_remove (id);
+  g_assert_false (lb_viewport_get_full_resolution (f->viewport));
+  grab (f);
+  assert_matches_pipeline_at (f, source, want_denom);
+  preview = g_memdup2 (f->pixels, sizeof (guint32) * f->w * f->h);
+
+  wait_until_ready (f);
+  g_assert_cmpuint (became_full, ==, 1);
+  g_assert_true (lb_viewport_get_full_resolution (f->viewport));
+  grab (f);
+  assert_matches_pipeline_at (f, source, 1);
+  g_signal_handler_disconnect (f->viewport, handler);
+  return preview;
+}
+
+/* Mean absolute difference per channel between two views. */
+static double
+mean_difference (const guint32 *a,
+                 const guint32 *b,
+                 guint          n)
+{
+  double sum = 0;
+
+  for (guint i = 0; i < n; i++)
+    for (guint c = 0; c < 24; c += 8)
+      sum += ABS ((int) ((a[i] >> c) & 0xff) - (int) ((b[i] >> c) & 0xff));
+  return sum / (n * 3);
+}
+
+static void
+empty_fixture_setup (Fixture *f,
+                     int      width,
+                     int      height)
+{
+  guint id = g_timeout_add_seconds (20, timeout_cb, NULL);
+
+  f->w = width;
+  f->h = height;
+  f->pixels = g_new0 (guint32, f->w * f->h);
+  f->window = gtk_window_new ();
+  gtk_window_set_decorated (GTK_WINDOW (f->window), FALSE);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), f->w, f->h);
+  gtk_window_set_resizable (GTK_WINDOW (f->window), FALSE);
+  f->viewport = LB_VIEWPORT (lb_viewport_new ());
+  gtk_widget_set_size_request (GTK_WIDGET (f->viewport), f->w, f->h);
+  gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (f->viewport));
+  lb_viewport_set_overlay_visible (f->viewport, FALSE);
+  gtk_window_present (GTK_WINDOW (f->window));
+  while (gtk_widget_get_width (GTK_WIDGET (f->viewport)) != f->w ||
+         gtk_widget_get_height (GTK_WIDGET (f->viewport)) != f->h ||
+         !gtk_widget_get_mapped (GTK_WIDGET (f->viewport)))
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (id);
+}
+
+static void
+test_real_photo (void)
+{
+  g_autofree char *path = lb_viewer_test_make_photo (tmpdir, "photo", 4000, 3000);
+  g_autofree guint32 *preview = NULL;
+  Fixture f = { 0 };
+
+  /* A 640×480 view: the banner wraps to a line or two and leaves most of
+   * the photo to compare. */
+  empty_fixture_setup (&f, 640, 480);
+  /* 4000×3000 JPEG baseline: a 1/4 preview (1000×750) from libjpeg-turbo's
+   * scaled IDCT. */
+  preview = show_real_object (&f, path, 4);
+  g_assert_true (lb_viewport_get_patient_generated (f.viewport));
+  g_assert_cmpfloat (lb_viewport_get_zoom (f.viewport), ==, 0.16);
+  /* The preview was the same picture, sampled more coarsely: close on
+   * average (the texture and noise of the photo differ pixel by pixel),
+   * but not identical, so the full decode really replaced it. */
+  g_assert_cmpfloat (mean_difference (preview, f.pixels, f.w * f.h), <, 8);
+  g_assert_cmpint (memcmp (preview, f.pixels, sizeof (guint32) * f.w * f.h), !=, 0);
+  /* The banner sits over the top of the photo. */
+  g_assert_cmphex (f.pixels[1], ==, LB_BANNER_BACKGROUND);
+  fixture_teardown (&f);
+}
+
+static void
+test_real_ct (void)
+{
+  g_autofree char *path = g_build_filename (tmpdir, "big-ct.dcm", NULL);
+  g_autofree guint32 *preview = NULL;
+  Fixture f = { 0 };
+  double c, w;
+
+  empty_fixture_setup (&f, 400, 300);
+  /* 2048×2048 uncompressed signed 16-bit: 4 Mpx, so a 1/2 preview
+   * subsampled from the decode. */
+  preview = show_real_object (&f, path, 2);
+  g_assert_false (lb_viewport_get_patient_generated (f.viewport));
+  /* The object's first window (PS3.3 C.11.2), in HU after the rescale. */
+  lb_viewport_get_window (f.viewport, &c, &w);
+  g_assert_cmpfloat (c, ==, 40);
+  g_assert_cmpfloat (w, ==, 400);
+  g_assert_cmpfloat (mean_difference (preview, f.pixels, f.w * f.h), <, 12);
+  g_assert_cmpint (memcmp (preview, f.pixels, sizeof (guint32) * f.w * f.h), !=, 0);
+  /* A new window re-renders from the same full-resolution frame. */
+  lb_viewport_set_window (f.viewport, -600, 1500);
+  grab (&f);
+  assert_matches_pipeline_at (&f, lb_viewport_get_source (f.viewport), 1);
+  fixture_teardown (&f);
+}
+
+/* ---- a screenshot against a checked-in reference ------------------------ */
+
+/*
+ * A synthetic 12-bit image turned a quarter clockwise, mirrored, zoomed to
+ * 0.6 about an off-centre point, at a narrow window, compared with
+ * tests/viewer/data/viewport-rotated.png (reviewed by eye when made).
+ * Tolerance 0: the texture holds one 8-bit pixel per device pixel and the
+ * cairo renderer draws it unscaled, so any difference is a change in the
+ * pipeline, the geometry or what the widget draws. The overlay is off and
+ * the source is a CT (no banner): text would depend on the installed fonts.
+ * LB_UPDATE_REFERENCES=1 rewrites the reference instead of comparing.
+ */
+static void
+test_screenshot (void)
+{
+  g_autoptr (TestSource) source = test_source_new ("CT", FALSE, 1);
+  g_autofree char *reference = lb_test_source_path ("viewer", "data", "viewport-rotated.png", NULL);
+  Fixture f = { 0 };
+  cairo_surface_t *png;
+  guint differ = 0;
+
+  source->pattern = TRUE;
+  fixture_setup (&f, LB_FRAME_SOURCE (source));
+  g_object_set (f.viewport, "rotation", 90, "flip-horizontal", TRUE, "zoom", 0.6,
+                "center-x", 180.0, "center-y", 140.0,
+                "window-center", 2500.0, "window-width", 3000.0, NULL);
+  grab (&f);
+  assert_matches_pipeline (&f, LB_FRAME_SOURCE (source));
+
+  if (g_getenv ("LB_UPDATE_REFERENCES") != NULL)
+    {
+      png = cairo_image_surface_create_for_data ((guint8 *) f.pixels, CAIRO_FORMAT_RGB24,
+                                                 VW, VH, VW * 4);
+      g_assert_cmpint (cairo_surface_write_to_png (png, reference), ==, CAIRO_STATUS_SUCCESS);
+      cairo_surface_destroy (png);
+      g_test_message ("wrote %s", reference);
+    }
+  png = cairo_image_surface_create_from_png (reference);
+  g_assert_cmpint (cairo_surface_status (png), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpint (cairo_image_surface_get_width (png), ==, VW);
+  g_assert_cmpint (cairo_image_surface_get_height (png), ==, VH);
+  for (int y = 0; y < VH; y++)
+    for (int x = 0; x < VW; x++)
+      {
+        guint32 want = *(const guint32 *) (cairo_image_surface_get_data (png) +
+                                           y * cairo_image_surface_get_stride (png) + 4 * x);
+
+        if ((want | 0xff000000u) != f.pixels[y * VW + x] && differ++ < 5)
+          g_test_message ("(%d, %d): %08x, reference %08x", x, y, f.pixels[y * VW + x], want);
+      }
+  cairo_surface_destroy (png);
+  g_assert_cmpuint (differ, ==, 0);
+  fixture_teardown (&f);
+}
+
 int
 main (int argc, char *argv[])
 {
+  int status;
+
   /* The cairo renderer reads back exactly what the pipeline drew; GL under
    * Xvfb is software and may not be there. */
   g_setenv ("GSK_RENDERER", "cairo", TRUE);
   gtk_test_init (&argc, &argv, NULL);
+  tmpdir = lb_test_make_tmpdir ();
+  lb_viewer_test_make_objects (tmpdir, TRUE);
   g_test_add_func ("/viewer/viewport/view-and-window", test_view_and_window);
   g_test_add_func ("/viewer/viewport/banner", test_banner);
   g_test_add_func ("/viewer/viewport/cine", test_cine);
   g_test_add_func ("/viewer/viewport/pixel-readout", test_pixel_readout);
-  return g_test_run ();
+  g_test_add_func ("/viewer/viewport/real-photo", test_real_photo);
+  g_test_add_func ("/viewer/viewport/real-ct", test_real_ct);
+  g_test_add_func ("/viewer/viewport/screenshot", test_screenshot);
+  status = g_test_run ();
+  lb_test_remove_tree (tmpdir);
+  g_free (tmpdir);
+  return status;
 }
