@@ -408,10 +408,28 @@ static void request_send (GTask *task);
 static char *
 server_key (LbDicomwebClient *self)
 {
-  g_autoptr (GUri) uri = g_uri_parse (lb_server_profile_get_qido_url (self->profile),
-                                      G_URI_FLAGS_NONE, NULL);
+  return lb_dicomweb_profile_secret_key (self->profile);
+}
+
+/**
+ * lb_dicomweb_profile_secret_key:
+ * @profile: an archive profile
+ *
+ * The "server" attribute under which the profile's password or token is
+ * kept in the secret store (its QIDO-RS host and port), so that whoever
+ * saves a secret files it where the client will look.
+ *
+ * Returns: (transfer full): the key
+ */
+char *
+lb_dicomweb_profile_secret_key (LbServerProfile *profile)
+{
+  g_autoptr (GUri) uri = NULL;
   const char *host;
 
+  g_return_val_if_fail (LB_IS_SERVER_PROFILE (profile), NULL);
+
+  uri = g_uri_parse (lb_server_profile_get_qido_url (profile), G_URI_FLAGS_NONE, NULL);
   if (uri == NULL || (host = g_uri_get_host (uri)) == NULL)
     return g_strdup ("");
   if (g_uri_get_port (uri) > 0)

@@ -62,6 +62,7 @@ void              lb_dicomweb_client_set_multipart_limits (LbDicomwebClient     
                                                            const LbMultipartLimits *limits);
 guint             lb_dicomweb_client_get_n_requests    (LbDicomwebClient     *self);
 
+char             *lb_dicomweb_profile_secret_key       (LbServerProfile      *profile);
 char             *lb_dicomweb_query_param              (const char           *key,
                                                         const char           *value);
 

@@ -4,8 +4,10 @@
 #include "lb-server-row.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "lb-dicomweb-client.h"
+#include "lb-secret-store.h"
 
 /* One archive in Preferences: its profile's fields, bound both ways to the
  * entry rows, and a connection test. */
@@ -21,6 +23,7 @@ struct _LbServerRow
   AdwEntryRow *stow_row;
   AdwComboRow *auth_row;
   AdwEntryRow *username_row;
+  AdwEntryRow *secret_row;
   AdwEntryRow *ca_file_row;
   AdwActionRow *verify_row;
   GtkSwitch *verify_switch;
@@ -54,6 +57,8 @@ update_state (LbServerRow *self)
   adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), lb_server_profile_get_qido_url (self->profile));
   gtk_widget_set_visible (self->insecure_icon, !verify);
   gtk_widget_set_visible (GTK_WIDGET (self->username_row), needs_user);
+  gtk_widget_set_visible (GTK_WIDGET (self->secret_row),
+                          lb_server_profile_get_auth_kind (self->profile) != LB_AUTH_NONE);
   /* Turning verification off is allowed, but never silently. */
   adw_action_row_set_subtitle (self->verify_row,
                                verify ? "" : _("Not verified: anyone on the network path could impersonate this archive"));
@@ -115,6 +120,60 @@ test_clicked_cb (LbServerRow *self)
 }
 
 static void
+secret_saved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  LbServerRow *self;
+
+  if (!lb_secret_store_save_finish (LB_SECRET_STORE (source), result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = LB_SERVER_ROW (user_data);
+  if (error != NULL)
+    gtk_label_set_text (self->test_result, error->message);
+  else if (lb_secret_store_is_session_only (LB_SECRET_STORE (source)))
+    gtk_label_set_text (self->test_result, _("No keyring: the secret is kept until Lightbox quits"));
+  else
+    gtk_label_set_text (self->test_result, _("Saved in the keyring"));
+  /* Clients look the secret up again. */
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+/* The secret goes to the Secret Service (never to settings or logs) and the
+ * field is emptied: it is never shown again. */
+static void
+secret_apply_cb (LbServerRow *self)
+{
+  g_autofree char *secret = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->secret_row)));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->secret_row), "");
+  lb_server_row_save_secret (self, secret);
+  memset (secret, 0, strlen (secret));
+}
+
+/**
+ * lb_server_row_save_secret:
+ * @secret: the password (basic) or token (bearer) of the row's archive
+ *
+ * Files @secret in the secret store under the key the DICOMweb client
+ * looks it up with; "changed" follows once it is saved.
+ */
+void
+lb_server_row_save_secret (LbServerRow *self,
+                           const char  *secret)
+{
+  g_autofree char *key = NULL;
+
+  g_return_if_fail (LB_IS_SERVER_ROW (self));
+  g_return_if_fail (secret != NULL);
+
+  key = lb_dicomweb_profile_secret_key (self->profile);
+  lb_secret_store_save_async (lb_secret_store_get_default (), key,
+                              lb_server_profile_get_username (self->profile), secret,
+                              self->cancellable, secret_saved_cb, self);
+}
+
+static void
 use_clicked_cb (LbServerRow *self)
 {
   g_signal_emit (self, signals[USE], 0);
@@ -165,6 +224,7 @@ lb_server_row_class_init (LbServerRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LbServerRow, stow_row);
   gtk_widget_class_bind_template_child (widget_class, LbServerRow, auth_row);
   gtk_widget_class_bind_template_child (widget_class, LbServerRow, username_row);
+  gtk_widget_class_bind_template_child (widget_class, LbServerRow, secret_row);
   gtk_widget_class_bind_template_child (widget_class, LbServerRow, ca_file_row);
   gtk_widget_class_bind_template_child (widget_class, LbServerRow, verify_row);
   gtk_widget_class_bind_template_child (widget_class, LbServerRow, verify_switch);
@@ -174,12 +234,14 @@ lb_server_row_class_init (LbServerRowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, test_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, use_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, remove_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, secret_apply_cb);
 }
 
 static void
 lb_server_row_init (LbServerRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
 }
 
 /* Unset profile fields show as empty rows; emptied rows unset the field. */

@@ -15,4 +15,7 @@ LbServerProfile *lb_server_row_get_profile (LbServerRow     *self);
 void             lb_server_row_set_active  (LbServerRow     *self,
                                             gboolean         active);
 
+void             lb_server_row_save_secret (LbServerRow     *self,
+                                            const char      *secret);
+
 G_END_DECLS

@@ -47,6 +47,8 @@ struct _LbWindow
   GError *pending_error;
   guint refresh_source;
   gboolean focused_list;
+  gboolean profile_overridden;  /* --server: the settings do not apply */
+  guint reconnect_source;
   GQueue quality_queue;        /* LbStudy waiting for quality hints */
   gboolean quality_busy;
   GHashTable *quality_cache;   /* study UID → hints text */
@@ -853,6 +855,7 @@ servers_changed_cb (LbWindow *self)
 
   if (active == NULL)
     return;
+  self->profile_overridden = FALSE;
   g_cancellable_cancel (self->cancellable);
   self->pending_queries = 0;
   g_hash_table_remove_all (self->pending_studies);
@@ -860,6 +863,27 @@ servers_changed_cb (LbWindow *self)
   set_profile (self, active);
   load_cached_worklist (self);
   refresh (self);
+}
+
+static gboolean
+reconnect_cb (gpointer user_data)
+{
+  LbWindow *self = LB_WINDOW (user_data);
+
+  self->reconnect_source = 0;
+  servers_changed_cb (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The archive in use was edited in Preferences (address, user, secret):
+ * reconnect with the new settings once the typing has stopped. */
+static void
+servers_edited_cb (LbWindow *self)
+{
+  if (self->profile_overridden)
+    return;
+  g_clear_handle_id (&self->reconnect_source, g_source_remove);
+  self->reconnect_source = g_timeout_add (1000, reconnect_cb, self);
 }
 
 static void
@@ -872,6 +896,7 @@ lb_window_dispose (GObject *object)
   if (self->sender != NULL)
     lb_outbox_sender_stop (self->sender);
   g_clear_handle_id (&self->refresh_source, g_source_remove);
+  g_clear_handle_id (&self->reconnect_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), LB_TYPE_WINDOW);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->study_cancellable);
@@ -975,10 +1000,24 @@ lb_window_new (AdwApplication  *application,
   g_return_val_if_fail (LB_IS_SERVER_PROFILE (profile), NULL);
 
   self = g_object_new (LB_TYPE_WINDOW, "application", application, NULL);
+  {
+    /* A profile not among the saved ones came from --server: Preferences
+     * edits do not redirect this session until the user picks an archive. */
+    g_autoptr (GListStore) saved = lb_server_settings_load (self->settings);
+    self->profile_overridden = TRUE;
+    for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (saved)); i++)
+      {
+        g_autoptr (LbServerProfile) p = g_list_model_get_item (G_LIST_MODEL (saved), i);
+        if (g_strcmp0 (lb_server_profile_get_name (p), lb_server_profile_get_name (profile)) == 0)
+          self->profile_overridden = FALSE;
+      }
+  }
   set_profile (self, profile);
   load_cached_worklist (self);
   g_signal_connect_object (self->settings, "changed::active-server",
                            G_CALLBACK (servers_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::servers",
+                           G_CALLBACK (servers_edited_cb), self, G_CONNECT_SWAPPED);
 
   refresh (self);
   g_signal_connect_object (self->settings, "changed::refresh-interval",
