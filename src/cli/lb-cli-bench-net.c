@@ -166,7 +166,10 @@ int
 lb_cli_bench_net (int argc, char **argv)
 {
   g_autofree char *server = NULL;
+  gboolean qido_only = FALSE;
   const GOptionEntry entries[] = {
+    { "qido-only", 0, 0, G_OPTION_ARG_NONE, &qido_only,
+      "Only the QIDO-RS parse + model benchmark (no archive needed)", NULL },
     { "server", 0, 0, G_OPTION_ARG_STRING, &server,
       "DICOMweb URL of an archive holding the bench series (else start one)", "URL" },
     { NULL }
@@ -186,6 +189,8 @@ lb_cli_bench_net (int argc, char **argv)
     }
 
   bench_qido ();
+  if (qido_only)
+    return 0;
 
   if (server != NULL)
     return bench_wado (server);
