@@ -330,7 +330,9 @@ test_scanner_hands_over (void)
       g_autoptr (GPtrArray) parsed = NULL;
       gsize len = strlen (handed_over[i]);
 
-      g_test_message ("reply %u: %s", i, handed_over[i]);
+      g_autofree char *shown = g_strescape (handed_over[i], NULL);
+
+      g_test_message ("reply %u: %s", i, shown);
       g_assert_false (lb_dicom_json_scan_studies (handed_over[i], len, &fast));
       g_assert_null (fast);
       ref = lb_dicom_json_parse_studies_reference (handed_over[i], len, &ref_error);
@@ -565,7 +567,10 @@ test_study_from_string (void)
       switch (i)
         {
         case 0:
-          g_assert_nonnull (lb_dicom_json_scan_study (rows[i], strlen (rows[i])));
+          {
+            g_autoptr (LbStudy) scanned_row = lb_dicom_json_scan_study (rows[i], strlen (rows[i]));
+            g_assert_nonnull (scanned_row);
+          }
           g_assert_no_error (error);
           g_assert_cmpstr (lb_study_get_patient_name (study), ==, "DOE^JANE");
           g_clear_object (&study);
