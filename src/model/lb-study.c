@@ -232,6 +232,66 @@ lb_study_new (const char *study_uid)
   return g_object_new (LB_TYPE_STUDY, "study-uid", study_uid, NULL);
 }
 
+/**
+ * lb_study_attributes_clear:
+ * @attrs: attributes
+ *
+ * Frees the strings still held by @attrs and zeroes it.
+ */
+void
+lb_study_attributes_clear (LbStudyAttributes *attrs)
+{
+  g_return_if_fail (attrs != NULL);
+
+  g_free (attrs->study_uid);
+  g_free (attrs->patient_name);
+  g_free (attrs->patient_id);
+  g_free (attrs->patient_birth_date);
+  g_free (attrs->study_date);
+  g_free (attrs->study_time);
+  g_free (attrs->description);
+  g_free (attrs->accession_number);
+  g_free (attrs->modalities);
+  memset (attrs, 0, sizeof *attrs);
+}
+
+/**
+ * lb_study_new_take:
+ * @attrs: the attributes; `study_uid` must be set
+ *
+ * Creates a study holding @attrs, taking its strings (they are %NULL in
+ * @attrs afterwards). The same study as lb_study_new() followed by each
+ * setter, at a fraction of the cost: a 10,000-study worklist builds its
+ * rows this way (DESIGN.md, "Performance budgets").
+ *
+ * Returns: (transfer full): the study
+ */
+LbStudy *
+lb_study_new_take (LbStudyAttributes *attrs)
+{
+  LbStudy *self;
+
+  g_return_val_if_fail (attrs != NULL, NULL);
+  g_return_val_if_fail (attrs->study_uid != NULL, NULL);
+
+  /* No property pairs for g_object_new() to look up and copy, and no
+   * notify per field: nobody can be listening to an object that does not
+   * exist yet. */
+  self = g_object_new (LB_TYPE_STUDY, NULL);
+  self->study_uid = g_steal_pointer (&attrs->study_uid);
+  self->patient_name = g_steal_pointer (&attrs->patient_name);
+  self->patient_id = g_steal_pointer (&attrs->patient_id);
+  self->patient_birth_date = g_steal_pointer (&attrs->patient_birth_date);
+  self->study_date = g_steal_pointer (&attrs->study_date);
+  self->study_time = g_steal_pointer (&attrs->study_time);
+  self->description = g_steal_pointer (&attrs->description);
+  self->accession_number = g_steal_pointer (&attrs->accession_number);
+  self->modalities = g_steal_pointer (&attrs->modalities);
+  self->n_series = attrs->n_series;
+  self->n_instances = attrs->n_instances;
+  return self;
+}
+
 #define STRING_ACCESSORS(field, PROP)                                   \
   const char *lb_study_get_##field (LbStudy *self)                      \
   {                                                                     \

@@ -23,7 +23,30 @@ GType lb_review_status_get_type (void) G_GNUC_CONST;
 #define LB_TYPE_STUDY (lb_study_get_type ())
 G_DECLARE_FINAL_TYPE (LbStudy, lb_study, LB, STUDY, GObject)
 
+/**
+ * LbStudyAttributes:
+ * The DICOM attributes of a study as a query reply carries them (PS3.4
+ * C.6.2.1.2, Study Root), handed to lb_study_new_take() in one go. Every
+ * string is owned by the struct until taken; %NULL means absent.
+ */
+typedef struct {
+  char  *study_uid;
+  char  *patient_name;
+  char  *patient_id;
+  char  *patient_birth_date;
+  char  *study_date;
+  char  *study_time;
+  char  *description;
+  char  *accession_number;
+  char  *modalities;
+  guint  n_series;
+  guint  n_instances;
+} LbStudyAttributes;
+
+void            lb_study_attributes_clear     (LbStudyAttributes *attrs);
+
 LbStudy        *lb_study_new                  (const char *study_uid);
+LbStudy        *lb_study_new_take             (LbStudyAttributes *attrs);
 
 const char     *lb_study_get_study_uid         (LbStudy *self);
 const char     *lb_study_get_patient_name      (LbStudy *self);
@@ -58,5 +81,7 @@ void            lb_study_set_review_status     (LbStudy *self, LbReviewStatus va
 char           *lb_study_dup_display_name      (LbStudy *self);
 GDateTime      *lb_study_dup_datetime          (LbStudy *self);
 char           *lb_study_dup_display_date      (LbStudy *self);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (LbStudyAttributes, lb_study_attributes_clear)
 
 G_END_DECLS

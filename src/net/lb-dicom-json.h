@@ -23,6 +23,14 @@ LbStudy   *lb_dicom_json_study_from_string (const char *json,
 GPtrArray *lb_dicom_json_parse_studies (const char *data,
                                         gsize       length,
                                         GError    **error);
+GPtrArray *lb_dicom_json_parse_studies_reference (const char *data,
+                                                  gsize       length,
+                                                  GError    **error);
+gboolean   lb_dicom_json_scan_studies  (const char  *data,
+                                        gsize        length,
+                                        GPtrArray  **studies);
+LbStudy   *lb_dicom_json_scan_study    (const char *data,
+                                        gsize       length);
 GPtrArray *lb_dicom_json_parse_datasets (const char *data,
                                          gsize       length,
                                          gboolean    allow_object,

@@ -103,6 +103,8 @@ handler (SoupServer        *srv,
     reply (msg, 200, "application/dicom+json", "[{\"0020000D\": {\"vr\": ", -1);
   else if (g_str_has_prefix (path, "/non-utf8/"))
     reply (msg, 200, "application/dicom+json", "[{\"0020000D\": {\"vr\": \"UI\", \"Value\": [\"\xff\xfe\"]}}]", -1);
+  else if (g_str_has_prefix (path, "/no-uid/"))
+    reply (msg, 200, "application/dicom+json", "[{\"00100010\": {\"vr\": \"PN\"}}]", -1);
   else if (g_str_has_prefix (path, "/html/"))
     reply (msg, 200, "text/html", "<html><body>Welcome to the portal</body></html>", -1);
   else if (g_str_has_prefix (path, "/deep/"))
@@ -274,6 +276,53 @@ test_bad_json (void)
   expect_search_error ("/non-utf8", LB_NET_ERROR_BAD_RESPONSE, 1);
   expect_search_error ("/html", LB_NET_ERROR_BAD_RESPONSE, 1);
   expect_search_error ("/deep", LB_NET_ERROR_BAD_RESPONSE, 1);
+}
+
+static GPtrArray *
+search_studies (LbDicomwebClient *client, GError **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  lb_dicomweb_client_search_studies_async (client, NULL, NULL, done_cb, &result);
+  return lb_dicomweb_client_search_studies_finish (client, wait_result (&result), error);
+}
+
+static void
+test_studies (void)
+{
+  const char *bad[] = { "/bad-json", "/non-utf8", "/html", "/deep", "/no-uid" };
+
+  /* The study search reads replies with its own scanner: the same studies
+   * and the same errors as the generic search. */
+  {
+    g_autoptr (LbDicomwebClient) client = client_for ("/paged");
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GPtrArray) found = search_studies (client, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (found->len, ==, 25);
+    g_assert_cmpstr (lb_study_get_study_uid (found->pdata[24]), ==, "1.2.3.24");
+    g_assert_cmpuint (lb_study_get_n_instances (found->pdata[24]), ==, 24);
+  }
+  {
+    g_autoptr (LbDicomwebClient) client = client_for ("/empty");
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GPtrArray) found = search_studies (client, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (found->len, ==, 0);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (LbDicomwebClient) client = client_for (bad[i]);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GPtrArray) found = search_studies (client, &error);
+
+      g_assert_null (found);
+      g_assert_error (error, LB_NET_ERROR, LB_NET_ERROR_BAD_RESPONSE);
+      g_assert_nonnull (strstr (error->message, "127.0.0.1"));
+      g_assert_cmpuint (lb_dicomweb_client_get_n_requests (client), ==, 1);
+    }
 }
 
 static void
@@ -554,6 +603,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/net/hostile/paging", test_paging);
   g_test_add_func ("/net/hostile/204", test_empty);
   g_test_add_func ("/net/hostile/bad-json", test_bad_json);
+  g_test_add_func ("/net/hostile/studies", test_studies);
   g_test_add_func ("/net/hostile/too-large", test_too_large);
   g_test_add_func ("/net/hostile/status", test_status);
   g_test_add_func ("/net/hostile/retry-after", test_retry_after);
