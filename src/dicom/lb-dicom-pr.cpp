@@ -328,7 +328,7 @@ put_layer (DcmItem *ds, const LbPrLayer *l)
                     "” is not a graphic layer name (upper case letters, digits, space, _; ≤ 16)");
   DcmItem *item = new_item (ds, DCM_GraphicLayerSequence);
   put (item, DCM_GraphicLayer, l->name);
-  check (item->putAndInsertSint32 (DCM_GraphicLayerOrder, l->order), "layer order");
+  put (item, DCM_GraphicLayerOrder, std::to_string (l->order).c_str ());
   if (l->has_color)
     check (item->putAndInsertUint16Array (DCM_GraphicLayerRecommendedDisplayCIELabValue, l->cielab, 3),
            "layer colour");
@@ -571,6 +571,9 @@ lb_dicom_pr_build (LbDicomObject              *image,
       put (ds, DCM_SeriesInstanceUID, series_uid.c_str ());
       put (ds, DCM_SeriesNumber, "9901");
       put (ds, DCM_SeriesDescription, o->series_description != nullptr ? o->series_description : "Annotations");
+      /* Laterality is type 2C (C.7.3.1) and only R or L: the image's, or empty. */
+      put (ds, DCM_Laterality, strcmp (m->laterality, "L") == 0 || strcmp (m->laterality, "R") == 0
+                                 ? m->laterality : "");
       put (ds, DCM_Manufacturer, "");
       put (ds, DCM_SoftwareVersions, kPrSoftwareVersion);
 
@@ -847,8 +850,8 @@ lb_dicom_pr_parse (GBytes  *bytes,
             }
         }
 
-      Sint32 rot = 0;
-      if (ds->findAndGetSint32 (DCM_ImageRotation, rot).good () &&
+      Uint16 rot = 0;
+      if (ds->findAndGetUint16 (DCM_ImageRotation, rot).good () &&
           (rot == 90 || rot == 180 || rot == 270))
         s->rotation = rot;
       s->flip_h = get (ds, DCM_ImageHorizontalFlip) == "Y";
