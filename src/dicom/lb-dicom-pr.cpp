@@ -390,17 +390,22 @@ struct Area
 };
 
 /* DISPLAY units (C.10.5.1.1) are fractions of the displayed area as shown,
- * i.e. after the spatial transformation (C.10.6: display-relative
- * annotations are not rotated or flipped with the image). Undo the rotation
- * and then the flip to get back to image pixels. */
+ * i.e. after the spatial transformation (display-relative annotations are
+ * not rotated or flipped with the image). C.10.6 rotates first (clockwise)
+ * and flips horizontally after the rotation, which is also what dciodvfy
+ * checks the displayed area corners against. Undo the flip, then the
+ * rotation, to get back to image pixels. */
 void
 display_to_pixel (const Area &a, double u, double v, double *x, double *y)
 {
   bool quarter = a.rotation == 90 || a.rotation == 270;
   double W = a.w, H = a.h;
-  double px = u * (quarter ? H : W), py = v * (quarter ? W : H);
+  double sw = quarter ? H : W, sh = quarter ? W : H;
+  double px = u * sw, py = v * sh;
   double lx, ly;
 
+  if (a.flip)
+    px = sw - px;
   switch (a.rotation)
     {
     case 90: lx = py; ly = H - px; break;
@@ -408,8 +413,6 @@ display_to_pixel (const Area &a, double u, double v, double *x, double *y)
     case 270: lx = W - py; ly = px; break;
     default: lx = px; ly = py; break;
     }
-  if (a.flip)
-    lx = W - lx;
   *x = a.x0 + lx;
   *y = a.y0 + ly;
 }
@@ -459,6 +462,32 @@ annotation_clear (LbPrAnnotation *a)
 }
 
 } // namespace
+
+extern "C" void
+lb_dicom_pr_area_corners (int  x0,
+                          int  y0,
+                          int  x1,
+                          int  y1,
+                          int  rotation,
+                          gboolean flip_h,
+                          int  tlhc[2],
+                          int  brhc[2])
+{
+  /* The region's corners A (x0, y0), B (x1, y0), C (x1, y1), D (x0, y1);
+   * which one is shown top left after rotating clockwise and then flipping. */
+  const int corners[4][2] = { { x0, y0 }, { x1, y0 }, { x1, y1 }, { x0, y1 } };
+  int q = ((rotation / 90) % 4 + 4) % 4;
+  static const int top_left[2][4] = {
+    { 0, 3, 2, 1 },   /* no flip: 0° A, 90° D, 180° C, 270° B */
+    { 1, 0, 3, 2 },   /* flipped: 0° B, 90° A, 180° D, 270° C */
+  };
+  int k = top_left[flip_h ? 1 : 0][q];
+
+  tlhc[0] = corners[k][0];
+  tlhc[1] = corners[k][1];
+  brhc[0] = corners[(k + 2) % 4][0];
+  brhc[1] = corners[(k + 2) % 4][1];
+}
 
 extern "C" GBytes *
 lb_dicom_srgb_icc_profile (void)
@@ -595,14 +624,21 @@ lb_dicom_pr_build (LbDicomObject              *image,
       /* Displayed Area (C.10.4): the zoom and pan as the region shown,
        * corners 1-based; calibration as Presentation Pixel Spacing. */
       DcmItem *area = new_item (ds, DCM_DisplayedAreaSelectionSequence);
-      Sint32 tl[2] = { 1, 1 }, br[2] = { (Sint32) m->columns, (Sint32) m->rows };
+      if (st->rotation != 0 && st->rotation != 90 && st->rotation != 180 && st->rotation != 270)
+        throw BadInput ("the rotation must be 0, 90, 180 or 270 degrees");
+      /* The corners are the image pixels shown top left and bottom right
+       * *after* the spatial transformation (C.10.4), so which corner of the
+       * region is which depends on the rotation and flip. */
+      Sint32 x0 = 1, y0 = 1, x1 = (Sint32) m->columns, y1 = (Sint32) m->rows;
       if (st->has_displayed_area)
         {
-          if (st->brhc[0] < st->tlhc[0] || st->brhc[1] < st->tlhc[1])
-            throw BadInput ("the displayed area is empty");
-          tl[0] = st->tlhc[0]; tl[1] = st->tlhc[1];
-          br[0] = st->brhc[0]; br[1] = st->brhc[1];
+          x0 = MIN (st->tlhc[0], st->brhc[0]);
+          x1 = MAX (st->tlhc[0], st->brhc[0]);
+          y0 = MIN (st->tlhc[1], st->brhc[1]);
+          y1 = MAX (st->tlhc[1], st->brhc[1]);
         }
+      Sint32 tl[2], br[2];
+      lb_dicom_pr_area_corners (x0, y0, x1, y1, st->rotation, st->flip_h, tl, br);
       put (area, DCM_DisplayedAreaTopLeftHandCorner, (std::to_string (tl[0]) + "\\" + std::to_string (tl[1])).c_str ());
       put (area, DCM_DisplayedAreaBottomRightHandCorner, (std::to_string (br[0]) + "\\" + std::to_string (br[1])).c_str ());
       const bool calibrated = st->pixel_spacing[0] > 0 && st->pixel_spacing[1] > 0;
@@ -634,8 +670,6 @@ lb_dicom_pr_build (LbDicomObject              *image,
         }
 
       /* Spatial Transformation (C.10.6). */
-      if (st->rotation != 0 && st->rotation != 90 && st->rotation != 180 && st->rotation != 270)
-        throw BadInput ("the rotation must be 0, 90, 180 or 270 degrees");
       put (ds, DCM_ImageRotation, std::to_string (st->rotation).c_str ());
       put (ds, DCM_ImageHorizontalFlip, st->flip_h ? "Y" : "N");
 
@@ -828,7 +862,7 @@ lb_dicom_pr_parse (GBytes  *bytes,
               ok = ok && area->findAndGetSint32 (DCM_DisplayedAreaTopLeftHandCorner, v[k], k).good ();
               ok = ok && area->findAndGetSint32 (DCM_DisplayedAreaBottomRightHandCorner, v[2 + k], k).good ();
             }
-          if (ok && v[2] >= v[0] && v[3] >= v[1])
+          if (ok)
             {
               s->has_displayed_area = TRUE;
               s->tlhc[0] = v[0]; s->tlhc[1] = v[1];
@@ -913,10 +947,10 @@ lb_dicom_pr_parse (GBytes  *bytes,
       Area disp = { 0, 0, 0, 0, s->rotation, s->flip_h != FALSE };
       if (s->has_displayed_area)
         {
-          disp.x0 = s->tlhc[0] - 1;
-          disp.y0 = s->tlhc[1] - 1;
-          disp.w = s->brhc[0] - s->tlhc[0] + 1;
-          disp.h = s->brhc[1] - s->tlhc[1] + 1;
+          disp.x0 = MIN (s->tlhc[0], s->brhc[0]) - 1;
+          disp.y0 = MIN (s->tlhc[1], s->brhc[1]) - 1;
+          disp.w = std::abs (s->brhc[0] - s->tlhc[0]) + 1;
+          disp.h = std::abs (s->brhc[1] - s->tlhc[1]) + 1;
         }
 
       std::vector<LbPrAnnotation> annotations;

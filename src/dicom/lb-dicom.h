@@ -419,16 +419,18 @@ typedef struct {
   guint           n_groups;
   LbPrAnnotation *annotations;
   guint           n_annotations;
-  /* Displayed Area (C.10.4); corners are 1-based pixel indices. */
+  /* Displayed Area (C.10.4): corners are 1-based pixel indices of the image
+   * pixels shown top left and bottom right *after* the spatial
+   * transformation (so with a rotation TLHC need not be the smaller). */
   gboolean     has_displayed_area;
   int          tlhc[2];
   int          brhc[2];
   LbPrSizeMode size_mode;
   double       magnification;
   double       pixel_spacing[2];   /* Presentation Pixel Spacing (row, column mm), 0: none */
-  /* Spatial Transformation (C.10.6). */
+  /* Spatial Transformation (C.10.6): rotate clockwise, then flip. */
   int          rotation;           /* 0, 90, 180, 270 */
-  gboolean     flip_h;
+  gboolean     flip_h;             /* applied after the rotation */
   /* Softcopy VOI LUT (C.11.8), GSPS only. */
   gboolean     has_window;
   double       window_center;
@@ -458,6 +460,17 @@ GBytes *lb_dicom_pr_build (LbDicomObject              *image,
 /* Reads a GSPS or CSPS (ours or another system's). */
 LbPresentationState *lb_dicom_pr_parse (GBytes  *bytes,
                                         GError **error);
+
+/* The displayed area corners for the region of columns x0..x1 and rows
+ * y0..y1 (1-based, x0 ≤ x1, y0 ≤ y1) under a rotation and flip. */
+void lb_dicom_pr_area_corners (int       x0,
+                               int       y0,
+                               int       x1,
+                               int       y1,
+                               int       rotation,
+                               gboolean  flip_h,
+                               int       tlhc[2],
+                               int       brhc[2]);
 
 /* The sRGB ICC profile (v4, D50) a CSPS carries when its image has none. */
 GBytes *lb_dicom_srgb_icc_profile (void);

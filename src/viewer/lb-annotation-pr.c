@@ -535,6 +535,9 @@ lb_annotation_set_new_from_pr (GBytes  *bytes,
 
 /* ---- View ---------------------------------------------------------------- */
 
+/* LbViewTransform flips before it rotates; a presentation state rotates
+ * first (C.10.6). Flipping reverses the sense of a rotation, so
+ * R(r)·F = F·R(−r): with a flip, 90° and 270° swap. */
 void
 lb_annotation_view_from_transform (const LbViewTransform *t,
                                    LbAnnotationView      *view)
@@ -543,6 +546,8 @@ lb_annotation_view_from_transform (const LbViewTransform *t,
   const double corners[4][2] = {
     { 0, 0 }, { t->viewport_width, 0 }, { 0, t->viewport_height }, { t->viewport_width, t->viewport_height },
   };
+  int q = ((t->rotation % 4) + 4) % 4;
+  int x0, y0, x1, y1;
 
   for (int i = 0; i < 4; i++)
     {
@@ -553,35 +558,39 @@ lb_annotation_view_from_transform (const LbViewTransform *t,
       maxx = MAX (maxx, x);
       maxy = MAX (maxy, y);
     }
+  view->rotation = (t->flip_h ? (4 - q) % 4 : q) * 90;
+  view->flip_h = t->flip_h;
   /* Pixel c (0-based) covers [c, c + 1): its 1-based index is c + 1. */
+  x0 = (int) floor (minx + 1e-9) + 1;
+  y0 = (int) floor (miny + 1e-9) + 1;
+  x1 = MAX ((int) ceil (maxx - 1e-9), x0);
+  y1 = MAX ((int) ceil (maxy - 1e-9), y0);
   view->has_area = TRUE;
-  view->tlhc[0] = (int) floor (minx + 1e-9) + 1;
-  view->tlhc[1] = (int) floor (miny + 1e-9) + 1;
-  view->brhc[0] = MAX ((int) ceil (maxx - 1e-9), view->tlhc[0]);
-  view->brhc[1] = MAX ((int) ceil (maxy - 1e-9), view->tlhc[1]);
+  lb_dicom_pr_area_corners (x0, y0, x1, y1, view->rotation, view->flip_h, view->tlhc, view->brhc);
   view->size_mode = LB_DISPLAY_SCALE_TO_FIT;
   view->magnification = t->zoom;
-  view->rotation = ((t->rotation % 4) + 4) % 4 * 90;
-  view->flip_h = t->flip_h;
 }
 
 void
 lb_annotation_view_apply_to_transform (const LbAnnotationView *view,
                                        LbViewTransform        *t)
 {
-  double w, h, sw, sh;
+  int q = ((view->rotation / 90) % 4 + 4) % 4;
+  double w, h, sw, sh, x0, y0;
 
-  t->rotation = ((view->rotation / 90) % 4 + 4) % 4;
+  t->rotation = view->flip_h ? (4 - q) % 4 : q;
   t->flip_h = view->flip_h;
   if (!view->has_area)
     {
       lb_view_transform_fit (t);
       return;
     }
-  w = view->brhc[0] - view->tlhc[0] + 1;
-  h = view->brhc[1] - view->tlhc[1] + 1;
-  t->center_x = view->tlhc[0] - 1 + w / 2;
-  t->center_y = view->tlhc[1] - 1 + h / 2;
+  x0 = MIN (view->tlhc[0], view->brhc[0]);
+  y0 = MIN (view->tlhc[1], view->brhc[1]);
+  w = ABS (view->brhc[0] - view->tlhc[0]) + 1;
+  h = ABS (view->brhc[1] - view->tlhc[1]) + 1;
+  t->center_x = x0 - 1 + w / 2;
+  t->center_y = y0 - 1 + h / 2;
   sw = t->rotation % 2 ? h : w;
   sh = t->rotation % 2 ? w : h;
   if (view->size_mode == LB_DISPLAY_MAGNIFY && view->magnification > 0)

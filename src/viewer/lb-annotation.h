@@ -74,12 +74,15 @@ typedef enum {
 
 typedef struct {
   gboolean          has_area;
-  int               tlhc[2];      /* 1-based column, row of the top left pixel shown */
-  int               brhc[2];      /* 1-based column, row of the bottom right pixel shown */
+  /* 1-based column, row of the image pixels shown top left and bottom right
+   * after the rotation and flip (PS3.3 C.10.4): with a rotation, TLHC may
+   * be the larger column or row. */
+  int               tlhc[2];
+  int               brhc[2];
   LbDisplaySizeMode size_mode;
   double            magnification; /* MAGNIFY: displayed pixels per image pixel */
   int               rotation;     /* degrees clockwise: 0, 90, 180, 270 */
-  gboolean          flip_h;       /* applied before the rotation */
+  gboolean          flip_h;       /* applied after the rotation (C.10.6) */
   gboolean          has_window;
   double            window_center;
   double            window_width;

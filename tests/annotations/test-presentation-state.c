@@ -380,24 +380,22 @@ test_read_display_units (void)
 
   g_assert_cmpuint (lb_annotation_set_get_n_annotations (set), ==, 5);
   /* 0: a closed DISPLAY polyline over the whole displayed area (cols 41..120,
-   * rows 21..80: edges 40..120 × 20..80), shown rotated 90° and flipped.
-   * Its display corners map back to the image corners of that area. */
+   * rows 21..80: pixel edges 40..120 × 20..80), shown rotated 90° and then
+   * flipped — together a transposition, so the screen's x runs down the
+   * image. Each display corner maps back to a corner of that area. */
   a = lb_annotation_set_get_nth (set, 0);
   g_assert_cmpint (a->kind, ==, LB_ANNOTATION_POLYGON);
   g_assert_cmpuint (a->n_points, ==, 4);
   g_assert_cmpstr (a->layer, ==, "Outlines");
-  /* display (0,0): after a flip and a 90° turn the top left of the screen
-   * shows image (x0 + W, y0 + H) = (120, 80). */
-  g_assert_cmpfloat_with_epsilon (a->points[0].x, 120, 1e-4);
-  g_assert_cmpfloat_with_epsilon (a->points[0].y, 80, 1e-4);
-  /* display (1,0): top right of the screen is image (x0 + W, y0) = (120, 20). */
-  g_assert_cmpfloat_with_epsilon (a->points[1].x, 120, 1e-4);
-  g_assert_cmpfloat_with_epsilon (a->points[1].y, 20, 1e-4);
-  /* display (1,1) → (40, 20); display (0,1) → (40, 80). */
-  g_assert_cmpfloat_with_epsilon (a->points[2].x, 40, 1e-4);
-  g_assert_cmpfloat_with_epsilon (a->points[2].y, 20, 1e-4);
-  g_assert_cmpfloat_with_epsilon (a->points[3].x, 40, 1e-4);
-  g_assert_cmpfloat_with_epsilon (a->points[3].y, 80, 1e-4);
+  /* display (0,0) → image (40, 20); (1,0) → (40, 80); (1,1) → (120, 80); (0,1) → (120, 20). */
+  g_assert_cmpfloat_with_epsilon (a->points[0].x, 40, 1e-4);
+  g_assert_cmpfloat_with_epsilon (a->points[0].y, 20, 1e-4);
+  g_assert_cmpfloat_with_epsilon (a->points[1].x, 40, 1e-4);
+  g_assert_cmpfloat_with_epsilon (a->points[1].y, 80, 1e-4);
+  g_assert_cmpfloat_with_epsilon (a->points[2].x, 120, 1e-4);
+  g_assert_cmpfloat_with_epsilon (a->points[2].y, 80, 1e-4);
+  g_assert_cmpfloat_with_epsilon (a->points[3].x, 120, 1e-4);
+  g_assert_cmpfloat_with_epsilon (a->points[3].y, 20, 1e-4);
   /* 1: a PIXEL-unit INTERPOLATED open curve: freehand, as is. */
   a = lb_annotation_set_get_nth (set, 1);
   g_assert_cmpint (a->kind, ==, LB_ANNOTATION_FREEHAND);
@@ -410,14 +408,14 @@ test_read_display_units (void)
   g_assert_cmpfloat_with_epsilon (a->points[0].x, 80, 1e-4);
   g_assert_cmpfloat_with_epsilon (a->points[0].y, 50, 1e-4);
   /* 3: text with a DISPLAY anchor at the middle of the screen's left edge:
-   * image (x0 + W/2, y0 + H) = (80, 80). */
+   * image (x0 + W/2, y0) = (80, 20). */
   a = lb_annotation_set_get_nth (set, 3);
   g_assert_cmpint (a->kind, ==, LB_ANNOTATION_TEXT);
   g_assert_cmpstr (a->text, ==, "Granulation");
   g_assert_cmpstr (a->layer, ==, "TEXT");
   g_assert_cmpuint (a->n_points, ==, 1);
   g_assert_cmpfloat_with_epsilon (a->points[0].x, 80, 1e-4);
-  g_assert_cmpfloat_with_epsilon (a->points[0].y, 80, 1e-4);
+  g_assert_cmpfloat_with_epsilon (a->points[0].y, 20, 1e-4);
   /* 4: text with a PIXEL bounding box only. */
   a = lb_annotation_set_get_nth (set, 4);
   g_assert_cmpint (a->kind, ==, LB_ANNOTATION_TEXT);
@@ -488,17 +486,28 @@ test_view_transform (void)
   t.rotation = 1;
   lb_annotation_view_from_transform (&t, &view);
   g_assert_cmpint (view.rotation, ==, 90);
-  /* Rotated a quarter: 150 wide, 200 tall in the image. */
+  /* Rotated a quarter: columns 26..175 and rows -19..180 of the image; the
+   * top left of the screen shows the region's bottom left pixel. */
   g_assert_cmpint (view.tlhc[0], ==, 26);
+  g_assert_cmpint (view.tlhc[1], ==, 180);
   g_assert_cmpint (view.brhc[0], ==, 175);
-  g_assert_cmpint (view.tlhc[1], ==, -19);
-  g_assert_cmpint (view.brhc[1], ==, 180);
+  g_assert_cmpint (view.brhc[1], ==, -19);
   lb_view_transform_init (&u, 320, 240, 800, 600);
   lb_annotation_view_apply_to_transform (&view, &u);
   g_assert_cmpint (u.rotation, ==, 1);
   g_assert_cmpfloat_with_epsilon (u.zoom, 4, 1e-9);
   g_assert_cmpfloat_with_epsilon (u.center_x, 100, 1e-9);
   g_assert_cmpfloat_with_epsilon (u.center_y, 80, 1e-9);
+
+  /* The viewer flips before rotating, a presentation state after: a flip
+   * with a quarter turn clockwise is stored as 270°. */
+  t.flip_h = TRUE;
+  lb_annotation_view_from_transform (&t, &view);
+  g_assert_cmpint (view.rotation, ==, 270);
+  g_assert_true (view.flip_h);
+  lb_annotation_view_apply_to_transform (&view, &u);
+  g_assert_cmpint (u.rotation, ==, 1);
+  g_assert_true (u.flip_h);
 }
 
 int
