@@ -350,4 +350,150 @@ void       lb_kos_info_free   (LbKosInfo *info);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LbKosInfo, lb_kos_info_free)
 
+/* ---- Presentation states (GSPS / CSPS) ---------------------------------- */
+
+/*
+ * A presentation state as plain C data (PS3.3 A.33.1 GSPS, A.33.2 CSPS).
+ * Coordinates are always image pixels with the centre of 0-based pixel
+ * (c, r) at (c + 0.5, r + 0.5) (PIXEL annotation units, C.10.5): the parser
+ * converts DISPLAY-unit objects through the displayed area. All strings and
+ * arrays are owned by the struct (g_malloc); lb_presentation_state_free()
+ * frees one made by the caller as well as one from lb_dicom_pr_parse().
+ * Strings are UTF-8 and never NULL in parsed states.
+ */
+typedef enum {
+  LB_PR_GRAPHIC_POINT,
+  LB_PR_GRAPHIC_POLYLINE,
+  LB_PR_GRAPHIC_INTERPOLATED,
+  LB_PR_GRAPHIC_CIRCLE,         /* centre, then a point on the circle */
+  LB_PR_GRAPHIC_ELLIPSE,        /* major axis ends, then minor axis ends */
+} LbPrGraphicType;
+
+typedef struct {
+  char    *name;                /* Graphic Layer (CS, ≤ 16, upper case) */
+  char    *description;         /* Graphic Layer Description (LO) */
+  int      order;               /* Graphic Layer Order */
+  gboolean has_color;
+  guint16  cielab[3];           /* Graphic Layer Recommended Display CIELab Value */
+} LbPrLayer;
+
+typedef struct {
+  char    *label;               /* Graphic Group Label */
+  char    *description;         /* Graphic Group Description */
+  guint    id;                  /* Graphic Group ID, > 0 */
+} LbPrGroup;
+
+typedef struct {
+  LbPrGraphicType type;
+  double  *points;              /* x, y pairs */
+  guint    n_points;
+  gboolean filled;
+  guint    group_id;            /* 0: none */
+} LbPrGraphic;
+
+typedef struct {
+  char    *text;                /* Unformatted Text Value */
+  gboolean has_anchor;
+  double   anchor[2];
+  gboolean anchor_visible;
+  gboolean has_box;
+  double   box[4];              /* top left x, y; bottom right x, y */
+  guint    group_id;
+} LbPrText;
+
+/* One Graphic Annotation Sequence item: the objects of one layer. */
+typedef struct {
+  char        *layer;
+  LbPrGraphic *graphics;
+  guint        n_graphics;
+  LbPrText    *texts;
+  guint        n_texts;
+} LbPrAnnotation;
+
+typedef enum {
+  LB_PR_SIZE_SCALE_TO_FIT,
+  LB_PR_SIZE_TRUE_SIZE,
+  LB_PR_SIZE_MAGNIFY,
+} LbPrSizeMode;
+
+typedef struct {
+  /* Identity (parse only; the builder makes new UIDs). */
+  char   *sop_class_uid;
+  char   *sop_instance_uid;
+  char   *series_uid;
+  char   *study_uid;
+  char   *referenced_sop_instance_uid;  /* the first referenced image */
+  gboolean color;                       /* a CSPS */
+  gboolean had_display_units;           /* some DISPLAY-unit objects were converted */
+  /* Presentation State Identification (C.11.10). */
+  char   *content_label;
+  char   *content_description;
+  char   *creator;
+  char   *creation_date;
+  char   *creation_time;
+  /* Graphic Layer, Graphic Group and Graphic Annotation modules. */
+  LbPrLayer      *layers;
+  guint           n_layers;
+  LbPrGroup      *groups;
+  guint           n_groups;
+  LbPrAnnotation *annotations;
+  guint           n_annotations;
+  /* Displayed Area (C.10.4): corners are 1-based pixel indices of the image
+   * pixels shown top left and bottom right *after* the spatial
+   * transformation (so with a rotation TLHC need not be the smaller). */
+  gboolean     has_displayed_area;
+  int          tlhc[2];
+  int          brhc[2];
+  LbPrSizeMode size_mode;
+  double       magnification;
+  double       pixel_spacing[2];   /* Presentation Pixel Spacing (row, column mm), 0: none */
+  /* Spatial Transformation (C.10.6): rotate clockwise, then flip. */
+  int          rotation;           /* 0, 90, 180, 270 */
+  gboolean     flip_h;             /* applied after the rotation */
+  /* Softcopy VOI LUT (C.11.8), GSPS only. */
+  gboolean     has_window;
+  double       window_center;
+  double       window_width;
+} LbPresentationState;
+
+void lb_presentation_state_free (LbPresentationState *state);
+
+typedef struct {
+  const char *content_label;        /* made CS: upper case, ≤ 16; default "ANNOTATIONS" */
+  const char *content_description;
+  const char *creator;              /* DICOM PN */
+  const char *series_description;
+  const char *uid_root;             /* NULL: Lightbox's default root */
+  GDateTime  *creation_datetime;    /* NULL: now */
+} LbPrOptions;
+
+/* Builds a presentation state for @image (the study it goes into, what it
+ * references): a GSPS for MONOCHROME1/2 images, else a CSPS with the image's
+ * ICC profile (or sRGB). Part-10 bytes, in a new PR series. */
+GBytes *lb_dicom_pr_build (LbDicomObject              *image,
+                           const LbPresentationState  *state,
+                           const LbPrOptions          *options,
+                           char                      **out_sop_instance_uid,
+                           GError                    **error);
+
+/* Reads a GSPS or CSPS (ours or another system's). */
+LbPresentationState *lb_dicom_pr_parse (GBytes  *bytes,
+                                        GError **error);
+
+/* The displayed area corners for the region of columns x0..x1 and rows
+ * y0..y1 (1-based, x0 ≤ x1, y0 ≤ y1) under a rotation and flip. */
+void lb_dicom_pr_area_corners (int       x0,
+                               int       y0,
+                               int       x1,
+                               int       y1,
+                               int       rotation,
+                               gboolean  flip_h,
+                               int       tlhc[2],
+                               int       brhc[2]);
+
+/* The sRGB ICC profile (v4, D50) a CSPS carries when its image has none. */
+GBytes *lb_dicom_srgb_icc_profile (void);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LbPresentationState, lb_presentation_state_free)
+
 G_END_DECLS
