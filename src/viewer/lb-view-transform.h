@@ -12,9 +12,11 @@ G_BEGIN_DECLS
  * graphics in a presentation state (PS3.3 C.10.5); device coordinates are
  * physical pixels of the viewport.
  *
- * The spatial transformation is stored the way a presentation state stores
- * it (PS3.3 C.10.6): the horizontal flip is applied first, then the
- * clockwise rotation. Screen-space flips are folded into that form.
+ * The spatial transformation is kept as a horizontal flip applied first,
+ * then the clockwise rotation; screen-space flips are folded into that form.
+ * A presentation state (PS3.3 C.10.6) orders them the other way — rotation,
+ * then flip — so with a flip, 90° and 270° swap on the way in and out
+ * (lb_annotation_view_from_transform / _apply_to_transform do it).
  */
 typedef struct {
   double   zoom;             /* device pixels per image pixel */
