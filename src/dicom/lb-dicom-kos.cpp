@@ -4,6 +4,7 @@
  * template TID 2010 in PS3.16), built and read with dcmsr.
  */
 #include "lb-dicom.h"
+#include "lb-dicom-private.h"
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
@@ -20,9 +21,12 @@
 
 namespace {
 
+using lb::nz;
+using lb::make_uid;
+using lb::check;
+
 /* Lightbox's UID root when the caller gives none: dcmtk's site root is
  * OFFIS's; ours keeps generated UIDs recognisable. */
-const char *const default_uid_root = "1.2.826.0.1.3680043.10.1379";
 
 struct TitleCode
 {
@@ -40,26 +44,8 @@ const TitleCode titles[] = {
   { LB_KOS_TITLE_FOR_PATIENT, "113007", "For Patient" },
 };
 
-const char *
-nz (const char *s)
-{
-  return s != nullptr ? s : "";
-}
 
-std::string
-make_uid (const char *root)
-{
-  char buf[100];
-  dcmGenerateUniqueIdentifier (buf, root != nullptr && root[0] != '\0' ? root : default_uid_root);
-  return buf;
-}
 
-void
-check (OFCondition cond, const char *what)
-{
-  if (cond.bad ())
-    throw std::runtime_error (std::string (what) + ": " + cond.text ());
-}
 
 void
 set_error (GError **error, int code, const char *fmt, const char *detail)
@@ -216,21 +202,11 @@ lb_dicom_kos_build (const LbKosOptions  *o,
       check (ds->putAndInsertString (DCM_InstanceCreationDate, date), "creation date");
       check (ds->putAndInsertString (DCM_InstanceCreationTime, time), "creation time");
 
-      check (file.validateMetaInfo (EXS_LittleEndianExplicit), "meta header");
-      file.transferInit ();
-      Uint32 length = file.calcElementLength (EXS_LittleEndianExplicit, EET_ExplicitLength) + 1024;
-      std::vector<char> buf (length);
-      DcmOutputBufferStream out (buf.data (), length);
-      file.transferInit ();
-      check (file.write (out, EXS_LittleEndianExplicit, EET_ExplicitLength, nullptr), "encode");
-      file.transferEnd ();
-      void *data = nullptr;
-      offile_off_t written = 0;
-      out.flushBuffer (data, written);
+      GBytes *bytes = lb::encode_part10 (file);
 
       if (out_sop_instance_uid != nullptr)
         *out_sop_instance_uid = g_strdup (sop_uid.c_str ());
-      return g_bytes_new (data, (gsize) written);
+      return bytes;
     }
   catch (const std::bad_alloc &)
     {

@@ -19,8 +19,11 @@ static const char kPrSoftwareVersion[] = "Lightbox " PACKAGE_VERSION;
 
 namespace {
 
+using lb::nz;
+using lb::make_uid;
+using lb::check;
+
 /* Lightbox's UID root when the caller gives none (as for KOS). */
-const char *const default_uid_root = "1.2.826.0.1.3680043.10.1379";
 
 /* A presentation state may hold at most this many points per graphic when
  * read: more is certainly not a hand-drawn annotation. */
@@ -31,26 +34,8 @@ struct BadInput : std::runtime_error
   using std::runtime_error::runtime_error;
 };
 
-const char *
-nz (const char *s)
-{
-  return s != nullptr ? s : "";
-}
 
-std::string
-make_uid (const char *root)
-{
-  char buf[100];
-  dcmGenerateUniqueIdentifier (buf, root != nullptr && root[0] != '\0' ? root : default_uid_root);
-  return buf;
-}
 
-void
-check (OFCondition cond, const char *what)
-{
-  if (cond.bad ())
-    throw std::runtime_error (std::string (what) + ": " + cond.text ());
-}
 
 void
 put (DcmItem *item, const DcmTagKey &key, const char *value)
@@ -749,21 +734,11 @@ lb_dicom_pr_build (LbDicomObject              *image,
           check (ds->putAndInsertUint8Array (DCM_ICCProfile, icc.data (), (unsigned long) icc.size ()), "ICC");
         }
 
-      check (file.validateMetaInfo (EXS_LittleEndianExplicit), "meta header");
-      file.transferInit ();
-      Uint32 length = file.calcElementLength (EXS_LittleEndianExplicit, EET_ExplicitLength) + 1024;
-      std::vector<char> buf (length);
-      DcmOutputBufferStream out (buf.data (), length);
-      file.transferInit ();
-      check (file.write (out, EXS_LittleEndianExplicit, EET_ExplicitLength, nullptr), "encode");
-      file.transferEnd ();
-      void *data = nullptr;
-      offile_off_t written = 0;
-      out.flushBuffer (data, written);
+      GBytes *bytes = lb::encode_part10 (file);
 
       if (out_sop_instance_uid != nullptr)
         *out_sop_instance_uid = g_strdup (sop_uid.c_str ());
-      return g_bytes_new (data, (gsize) written);
+      return bytes;
     }
   catch (const BadInput &e)
     {

@@ -82,3 +82,20 @@ gboolean lb_dicom_j2k_decode      (const guint8  *data,
                                    std::vector<guint8> *out,
                                    GError       **error);
 
+
+/* Small helpers shared by the writers of outgoing objects (KOS, PR). */
+namespace lb {
+
+/* Lightbox's UID root for generated UIDs when the caller gives none. */
+extern const char *const default_uid_root;
+
+/* NULL reads as "" where dcmtk wants a string. */
+const char  *nz            (const char *s);
+/* A new UID under @root (NULL or "": Lightbox's root). */
+std::string  make_uid      (const char *root);
+/* Throws std::runtime_error naming @what when @cond failed. */
+void         check         (OFCondition cond, const char *what);
+/* The file as Part-10 bytes, explicit VR little endian. */
+GBytes      *encode_part10 (DcmFileFormat &file);
+
+} // namespace lb
