@@ -375,12 +375,15 @@ to_page (const RenderedImage *r,
   *y = oy + dy / r->scale;
 }
 
+/* A label at (@x, @y), moved inside @bounds (x, y, width, height) so that
+ * the image's edge never cuts it. */
 static void
-draw_label (cairo_t    *cr,
-            double      x,
-            double      y,
-            double      font,
-            const char *text)
+draw_label (cairo_t      *cr,
+            double        x,
+            double        y,
+            double        font,
+            const double  bounds[4],
+            const char   *text)
 {
   cairo_text_extents_t ext;
   cairo_font_extents_t fe;
@@ -389,6 +392,8 @@ draw_label (cairo_t    *cr,
   set_font (cr, font, TRUE);
   cairo_text_extents (cr, text, &ext);
   cairo_font_extents (cr, &fe);
+  x = MAX (bounds[0] + pad, MIN (x, bounds[0] + bounds[2] - ext.x_advance - pad));
+  y = MAX (bounds[1] + pad, MIN (y, bounds[1] + bounds[3] - fe.ascent - fe.descent - pad));
   /* Light text on a dark plate reads over any photo. */
   cairo_set_source_rgba (cr, 0, 0, 0, 0.65);
   cairo_rectangle (cr, x - pad, y - pad, ext.x_advance + 2 * pad, fe.ascent + fe.descent + 2 * pad);
@@ -410,11 +415,12 @@ draw_annotations (cairo_t             *cr,
 {
   LbAnnotationSet *set = item->annotations;
   double lw = MAX (1.0, font * 0.15);
+  const double bounds[4] = { ox, oy, r->view.viewport_width / r->scale, r->view.viewport_height / r->scale };
 
   if (set == NULL)
     return;
   cairo_save (cr);
-  cairo_rectangle (cr, ox, oy, r->view.viewport_width / r->scale, r->view.viewport_height / r->scale);
+  cairo_rectangle (cr, bounds[0], bounds[1], bounds[2], bounds[3]);
   cairo_clip (cr);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
@@ -511,12 +517,14 @@ draw_annotations (cairo_t             *cr,
               tx = xs[0], ty = ys[0];
             else
               to_page (r, ox, oy, a->box[0], &tx, &ty);
-            draw_label (cr, tx, ty, font, text);
+            draw_label (cr, tx, ty, font, bounds, text);
           }
           break;
         }
 
-      if (a->kind != LB_ANNOTATION_TEXT && lb_annotation_set_measure (set, a->id, &m))
+      /* An arrow points at something; its length would only be noise. */
+      if (a->kind != LB_ANNOTATION_TEXT && a->kind != LB_ANNOTATION_ARROW &&
+          lb_annotation_set_measure (set, a->id, &m))
         {
           g_autofree char *value = lb_measurement_format (&m);
 
@@ -526,7 +534,7 @@ draw_annotations (cairo_t             *cr,
                                                  : g_strdup (value);
               g_autofree char *text = scrub (scrubber, raw);
 
-              draw_label (cr, minx, maxy + font * 0.5, font, text);
+              draw_label (cr, minx, maxy + font * 0.5, font, bounds, text);
             }
         }
     }
