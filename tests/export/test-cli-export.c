@@ -69,9 +69,9 @@ draw_photo (const char *png,
   cairo_set_source_rgb (cr, 0.97, 0.97, 0.95);
   cairo_rectangle (cr, 20, 320, 440, 30);
   cairo_fill (cr);
-  corners[0] = 240 - side / 2;
+  corners[0] = 200 - side / 2;
   corners[1] = 165 - side / 2;
-  corners[2] = 240 + side / 2;
+  corners[2] = 200 + side / 2;
   corners[3] = 165 + side / 2;
   cairo_set_source_rgb (cr, 0.65, 0.12, 0.10);
   cairo_rectangle (cr, corners[0], corners[1], side, side);
@@ -391,6 +391,62 @@ test_png (Fixture      *f,
   cairo_surface_destroy (s);
 }
 
+/* Turned and mirrored by the annotation set's view (PS3.3 C.10.6: rotate,
+ * then flip): the burned-in outline must still sit on the wound's edge. */
+static void
+test_png_rotated (Fixture      *f,
+                  gconstpointer data)
+{
+  g_autofree char *json_text = NULL, *json = g_build_filename (f->dir, "rotated.json", NULL);
+  g_autofree char *png = g_build_filename (f->dir, "rotated.png", NULL);
+  g_autofree char *err = NULL;
+  g_auto (GStrv) lines = NULL;
+  g_autoptr (GString) edited = g_string_new (NULL);
+  const char *argv[] = { cli (), "export", f->image[0], "--annotations", json, "--out", png, NULL };
+  cairo_surface_t *s;
+  int w, h;
+  guint green = 0, off = 0;
+
+  /* The baseline's JSON without the arrow and text (drawn in the same
+   * green), with a view. */
+  g_assert_true (g_file_get_contents (f->json[0], &json_text, NULL, NULL));
+  lines = g_strsplit (json_text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], "\"arrow\"") == NULL && strstr (lines[i], "\"text\"") == NULL)
+      g_string_append_printf (edited, "%s\n", lines[i]);
+  g_string_truncate (edited, strrchr (edited->str, ']') - edited->str);
+  g_string_truncate (edited, strrchr (edited->str, '}') - edited->str + 1);
+  g_string_append (edited, " ], \"view\": { \"rotation\": 90, \"flip_horizontal\": true } }\n");
+  g_assert_true (g_file_set_contents (json, edited->str, -1, NULL));
+
+  g_assert_cmpint (run (argv, NULL, &err), ==, 0);
+  s = cairo_image_surface_create_from_png (png);
+  g_assert_cmpint (cairo_surface_status (s), ==, CAIRO_STATUS_SUCCESS);
+  w = cairo_image_surface_get_width (s);
+  h = cairo_image_surface_get_height (s);
+  for (int y = 3; y < h - 3; y++)
+    for (int x = 3; x < w - 3; x++)
+      {
+        guint32 p = png_pixel (s, x, y);
+        gboolean near_red = FALSE;
+
+        if (!((p >> 8 & 0xff) > 200 && (p >> 16 & 0xff) < 80 && (p & 0xff) < 80))
+          continue;
+        green++;
+        for (int dy = -3; dy <= 3 && !near_red; dy++)
+          for (int dx = -3; dx <= 3 && !near_red; dx++)
+            {
+              guint32 q = png_pixel (s, x + dx, y + dy);
+
+              near_red = (q >> 16 & 0xff) > 140 && (q >> 16 & 0xff) < 190 && (q >> 8 & 0xff) < 50 && (q & 0xff) < 50;
+            }
+        off += !near_red;
+      }
+  g_assert_cmpuint (green, >, 1000);
+  g_assert_cmpuint (off, ==, 0);
+  cairo_surface_destroy (s);
+}
+
 static void
 test_pr_input (Fixture      *f,
                gconstpointer data)
@@ -454,6 +510,7 @@ main (int argc, char **argv)
   ADD ("/cli-export/pdf-with-identity", test_pdf_with_identity);
   ADD ("/cli-export/pdf-leave-out-identity", test_pdf_leave_out_identity);
   ADD ("/cli-export/png", test_png);
+  ADD ("/cli-export/png-rotated", test_png_rotated);
   ADD ("/cli-export/presentation-state", test_pr_input);
   ADD ("/cli-export/mixed-patients", test_mixed_patients);
   ADD ("/cli-export/errors", test_errors);
