@@ -21,6 +21,7 @@ int lb_cli_store (int argc, char **argv);
 int lb_cli_outbox (int argc, char **argv);
 int lb_cli_decide (int argc, char **argv);
 int lb_cli_present (int argc, char **argv);
+int lb_cli_export (int argc, char **argv);
 
 /* Drains the outbox once, printing a line per object; the exit status. */
 int lb_cli_drain (LbOutboxSender *sender);

@@ -23,6 +23,7 @@ static const Command commands[] = {
   { "fetch", lb_cli_fetch, "retrieve a study into a folder (WADO-RS)" },
   { "store", lb_cli_store, "store objects through the outbox (STOW-RS)" },
   { "present", lb_cli_present, "save annotations as a presentation state (GSPS/CSPS) or read one as JSON" },
+  { "export", lb_cli_export, "export 1–4 images with annotations for the patient (PDF/PNG)" },
   { "decide", lb_cli_decide, "approve, reject or ask for a retake (a KOS, through the outbox)" },
   { "outbox", lb_cli_outbox, "list or resend the objects waiting to be stored" },
   { "bench", lb_cli_bench, "benchmarks (decode, render, net)" },
