@@ -14,6 +14,7 @@
 #include "lb-annotation-json.h"
 #include "lb-annotation-pr.h"
 #include "lb-cli.h"
+#include "lb-store.h"
 #include "lb-dicom.h"
 #include "lb-export.h"
 
@@ -85,6 +86,7 @@ lb_cli_export (int argc, char **argv)
   g_auto (GStrv) prs = NULL;
   g_auto (GStrv) jsons = NULL;
   gboolean leave_out = FALSE;
+  g_autofree char *db = NULL;
   GOptionEntry entries[] = {
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Output file (.pdf or .png)", "OUT" },
     { "pr", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &prs, "Annotations from a presentation state (repeatable)", "PR.dcm" },
@@ -92,6 +94,7 @@ lb_cli_export (int argc, char **argv)
     { "note", 0, 0, G_OPTION_ARG_STRING, &note, "A plain-language note for the patient", "TEXT" },
     { "label", 0, 0, G_OPTION_ARG_STRING, &label, "Add a change table and plot of this measurement", "LABEL" },
     { "leave-out-identity", 0, 0, G_OPTION_ARG_NONE, &leave_out, "Leave the patient's name and ID out of the output", NULL },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Local database holding the audit log (default: the user's)", "PATH" },
     { NULL }
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("IMAGE.dcm… — export 1–4 images for the patient as PDF or PNG");
@@ -159,6 +162,28 @@ lb_cli_export (int argc, char **argv)
       goto out;
     }
   status = 0;
+
+  /* Every export is audited (DESIGN.md): who, which objects, when. */
+  {
+    g_autoptr (LbStore) store = NULL;
+    g_autoptr (GString) uids = g_string_new (NULL);
+    g_autoptr (GError) audit_error = NULL;
+
+    if (db == NULL)
+      db = lb_store_default_path ();
+    for (guint i = 0; i < n; i++)
+      g_string_append_printf (uids, "%s%s", i ? "\\" : "",
+                              lb_dicom_object_get_meta (images[i].image)->sop_instance_uid);
+    store = lb_store_open (db, &audit_error);
+    if (store == NULL ||
+        !lb_store_audit_append (store, leave_out ? "export-anonymous" : "export", g_get_user_name (),
+                                NULL, uids->str, &audit_error))
+      {
+        g_printerr ("lightbox-cli export: the export was written but not recorded in the audit log: %s\n",
+                    audit_error->message);
+        status = 1;
+      }
+  }
 
 out:
   for (guint i = 0; i < n + 1 && i < LB_EXPORT_MAX_IMAGES; i++)

@@ -11,6 +11,7 @@
 
 #include "lb-banner.h"
 #include "lb-export.h"
+#include "lb-store.h"
 #include "lb-test-utils.h"
 
 #define NAME_FAMILY "DOE"
@@ -466,6 +467,37 @@ test_pr_input (Fixture      *f,
   g_assert_nonnull (strstr (text, "baseline"));
 }
 
+/* Every export lands in the audit log, naming the objects, not the patient. */
+static void
+test_audit (Fixture      *f,
+            gconstpointer data)
+{
+  g_autofree char *db = g_build_filename (f->dir, "audit.db", NULL);
+  g_autofree char *pdf = g_build_filename (f->dir, "audited.pdf", NULL);
+  g_autofree char *err = NULL;
+  const char *argv[] = { cli (), "export", f->image[0], "--leave-out-identity", "--db", db, "--out", pdf, NULL };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LbStore) store = NULL;
+  g_autoptr (GPtrArray) rows = NULL;
+  g_autoptr (LbDicomObject) image = NULL;
+  const char *row;
+
+  g_assert_cmpint (run (argv, NULL, &err), ==, 0);
+  image = lb_dicom_object_new_from_file (f->image[0], NULL, &error);
+  g_assert_no_error (error);
+  store = lb_store_open (db, &error);
+  g_assert_no_error (error);
+  rows = lb_store_audit_list (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 1);
+  /* time, event, user, server, object UIDs */
+  row = g_ptr_array_index (rows, 0);
+  g_assert_nonnull (strstr (row, "\texport-anonymous\t"));
+  g_assert_nonnull (strstr (row, lb_dicom_object_get_meta (image)->sop_instance_uid));
+  g_assert_null (strstr (row, PATIENT_ID));
+  g_assert_null (strstr (row, NAME_FAMILY));
+}
+
 static void
 test_mixed_patients (Fixture      *f,
                      gconstpointer data)
@@ -512,6 +544,7 @@ main (int argc, char **argv)
   ADD ("/cli-export/png", test_png);
   ADD ("/cli-export/png-rotated", test_png_rotated);
   ADD ("/cli-export/presentation-state", test_pr_input);
+  ADD ("/cli-export/audit", test_audit);
   ADD ("/cli-export/mixed-patients", test_mixed_patients);
   ADD ("/cli-export/errors", test_errors);
   return g_test_run ();
