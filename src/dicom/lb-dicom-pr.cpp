@@ -27,7 +27,6 @@ using lb::check;
 
 /* A presentation state may hold at most this many points per graphic when
  * read: more is certainly not a hand-drawn annotation. */
-const unsigned long max_points = 1u << 20;
 
 struct BadInput : std::runtime_error
 {
@@ -993,7 +992,7 @@ lb_dicom_pr_parse (GBytes  *bytes,
               const Float32 *data = nullptr;
               unsigned long count = 0;
               if (item->findAndGetUint16 (DCM_NumberOfGraphicPoints, n).bad () || dims != 2 || n == 0 ||
-                  n > max_points || item->findAndGetFloat32Array (DCM_GraphicData, data, &count).bad () ||
+                  item->findAndGetFloat32Array (DCM_GraphicData, data, &count).bad () ||
                   count < 2ul * n || (units == "DISPLAY" && disp.w <= 0))
                 continue;
               LbPrGraphic g = {};
