@@ -25,8 +25,8 @@ using lb::check;
 
 /* Lightbox's UID root when the caller gives none (as for KOS). */
 
-/* A presentation state may hold at most this many points per graphic when
- * read: more is certainly not a hand-drawn annotation. */
+/* Number of Graphic Points is US: at most 65535 points per graphic, so the
+ * reader needs no limit of its own there. */
 
 struct BadInput : std::runtime_error
 {
