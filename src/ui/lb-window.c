@@ -532,6 +532,7 @@ study_loaded_cb (GObject      *source,
   g_clear_pointer (&self->study_images, g_ptr_array_unref);
   self->study_kos = g_steal_pointer (&content->kos);
   self->study_images = g_steal_pointer (&content->images);
+  lb_study_view_set_presentation_states (self->study_view, content->presentation_states);
   show_images (self);
   show_review_state (self);
   if (content->from_cache)
@@ -793,6 +794,37 @@ recheck_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Ctrl+S: the image's marks as a presentation state, sent through the
+ * outbox like a decision (committed before any network I/O). */
+static void
+save_annotations_cb (LbWindow    *self,
+                     LbStudyView *view)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) pr = NULL;
+  g_autofree char *uid = NULL;
+  g_autofree char *reviewer = reviewer_name (self);
+
+  pr = lb_study_view_build_presentation_state (view, reviewer, &uid, &error);
+  if (pr == NULL)
+    {
+      g_autofree char *msg = g_strdup_printf (_("The annotations could not be saved: %s"), error->message);
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (msg));
+      return;
+    }
+  if (self->sender == NULL || lb_outbox_sender_enqueue (self->sender, pr, &error) <= 0)
+    {
+      g_autofree char *msg = g_strdup_printf (_("The annotations could not be saved: %s"),
+                                              error != NULL ? error->message : _("no local database"));
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (msg));
+      return;
+    }
+  audit (self, "presentation-state", uid);
+  lb_study_view_presentation_state_saved (view, pr);
+  update_outbox_label (self);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Annotations saved")));
+}
+
 static void
 decided_cb (LbWindow       *self,
             int             kind,
@@ -959,6 +991,7 @@ static void
 lb_window_init (LbWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_swapped (self->study_view, "save-annotations", G_CALLBACK (save_annotations_cb), self);
 
   self->settings = g_settings_new (APP_ID);
   self->cancellable = g_cancellable_new ();
