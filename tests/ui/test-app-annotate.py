@@ -15,12 +15,9 @@ import tempfile
 import time
 import urllib.request
 
-import gi
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import lbui  # noqa: E402
+import lbui  # noqa: E402  (first: it clears G_DEBUG before GLib is loaded)
 
-gi.require_version("Atspi", "2.0")
 from gi.repository import Atspi  # noqa: E402
 
 ORTHANC = os.environ["LIGHTBOX_TEST_ORTHANC_URL"]
