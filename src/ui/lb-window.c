@@ -540,8 +540,10 @@ study_loaded_cb (GObject      *source,
                                  adw_toast_new (_("The archive is unreachable: showing the copy kept on this computer")));
 }
 
+static void save_annotations_cb (LbWindow *self, LbStudyView *view);
+
 static void
-open_study (LbWindow *self,
+load_study (LbWindow *self,
             LbStudy  *study)
 {
   g_cancellable_cancel (self->study_cancellable);
@@ -555,6 +557,70 @@ open_study (LbWindow *self,
   audit (self, "study-opened", lb_study_get_study_uid (study));
   lb_study_load_async (self->client, self->store, lb_study_get_study_uid (study), self->study_cancellable,
                        study_loaded_cb, self);
+}
+
+typedef struct {
+  LbWindow *self;
+  LbStudy *study;
+} PendingOpen;
+
+static void
+pending_open_free (gpointer data, GClosure *closure)
+{
+  PendingOpen *p = data;
+
+  g_object_unref (p->self);
+  g_object_unref (p->study);
+  g_free (p);
+}
+
+static void
+leave_response_cb (AdwMessageDialog *dialog,
+                   const char       *response,
+                   PendingOpen      *p)
+{
+  if (g_str_equal (response, "save"))
+    {
+      save_annotations_cb (p->self, p->self->study_view);
+      if (lb_study_view_has_unsaved_annotations (p->self->study_view))
+        return;
+    }
+  else if (!g_str_equal (response, "discard"))
+    return;
+  load_study (p->self, p->study);
+}
+
+/* Leaving a study with marks not saved asks first (Save / Discard /
+ * Cancel), as leaving an image does in the study view. */
+static void
+open_study (LbWindow *self,
+            LbStudy  *study)
+{
+  PendingOpen *p;
+  GtkWidget *dialog;
+
+  if (!lb_study_view_has_unsaved_annotations (self->study_view) ||
+      lb_study_view_get_study (self->study_view) == study)
+    {
+      load_study (self, study);
+      return;
+    }
+  p = g_new0 (PendingOpen, 1);
+  p->self = g_object_ref (self);
+  p->study = g_object_ref (study);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Save Annotations?"),
+                                   _("This image has marks that are not saved. They are lost unless saved."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "discard", _("_Discard"),
+                                    "save", _("_Save"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_data (dialog, "response", G_CALLBACK (leave_response_cb), p, pending_open_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void

@@ -187,6 +187,26 @@ print('POLYLINE' in types, any(t == sys.argv[3] for t in texts), any(t.startswit
                % (check.stdout.strip().replace("\n", " | "), check.stderr.strip()[-300:].replace("\n", " | ")))
         tap.ok(len(lines) == 2 and lines[0].startswith("1.2.840.10008.5.1.4.1.1.11.2 WOUND"),
                "a Color Softcopy Presentation State labelled WOUND: %s" % (lines[:1],))
+
+    # A new mark, then J (next study): asked first; Escape stays.
+    app.key("l")
+    drag(cx - 100, cy - 150, cx + 100, cy - 150)
+    names = app.wait_for(lambda n: any(s and "(not saved)" in s for s in n), timeout=10)
+    tap.ok(any(s and "(not saved)" in s for s in names), "a new line is marked as not saved")
+    app.key("j")
+    names = app.wait_for(lambda n: "Save Annotations?" in n, timeout=10)
+    tap.ok("Save Annotations?" in names, "leaving the study with unsaved marks asks first")
+    app.key("Escape")
+    time.sleep(1.0)
+    names = app.names()
+    tap.ok(NOTE in names and "Save Annotations?" not in names, "Cancel stays on the study")
+    app.key("ctrl+s")
+    prs = wait_until(lambda: len(pr_instances(JANE_NEWEST)) == 2 and pr_instances(JANE_NEWEST), timeout=60)
+    tap.ok(len(prs or []) == 2, "the second save reached the archive too")
+    app.key("j")
+    names = app.wait_for(lambda n: "Second try, taken before work." in n, timeout=30)
+    tap.ok("Second try, taken before work." in names and "Save Annotations?" not in names,
+           "once saved, J opens the next study without asking")
 finally:
     status = app.quit()
 
@@ -203,6 +223,8 @@ try:
            "the outline is applied with its calibrated measurement: %r" % outline)
     tap.ok(any(s and TEXT in s for s in names), "the text label is applied")
     tap.ok(any(s and s.startswith("WOUND · ") for s in names), "the presentation state is listed by label")
+    tap.ok(any(s and " mm\n" in s + "\n" and "wound: " in s for s in names),
+           "the newest state (with the line) is the one applied")
     app2.screenshot("ui-annotate-second-app.png")
 finally:
     status2 = app2.quit()
