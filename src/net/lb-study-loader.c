@@ -12,6 +12,8 @@
  * part by part as they arrive. */
 
 #define KOS_SOP_CLASS "1.2.840.10008.5.1.4.1.1.88.59"
+#define GSPS_SOP_CLASS "1.2.840.10008.5.1.4.1.1.11.1"
+#define CSPS_SOP_CLASS "1.2.840.10008.5.1.4.1.1.11.2"
 
 void
 lb_study_content_free (LbStudyContent *content)
@@ -20,6 +22,7 @@ lb_study_content_free (LbStudyContent *content)
     return;
   g_clear_pointer (&content->images, g_ptr_array_unref);
   g_clear_pointer (&content->kos, g_ptr_array_unref);
+  g_clear_pointer (&content->presentation_states, g_ptr_array_unref);
   g_free (content);
 }
 
@@ -77,6 +80,19 @@ add_object (LbStudyContent *content,
       else
         content->n_skipped++;
     }
+  else if (g_strcmp0 (meta->sop_class_uid, GSPS_SOP_CLASS) == 0 ||
+           g_strcmp0 (meta->sop_class_uid, CSPS_SOP_CLASS) == 0)
+    {
+      LbPresentationState *state = lb_dicom_pr_parse (body, &local_error);
+
+      if (state != NULL)
+        g_ptr_array_add (content->presentation_states, state);
+      else
+        {
+          g_message ("Skipping an unreadable presentation state: %s", local_error->message);
+          content->n_skipped++;
+        }
+    }
   else if (meta->has_pixel_data && meta->rows > 0 && meta->columns > 0)
     g_ptr_array_add (content->images, g_steal_pointer (&object));
   else
@@ -133,6 +149,7 @@ return_content (GTask *task, LbStudyContent *content, gboolean from_cache)
 
   out->images = g_steal_pointer (&content->images);
   out->kos = g_steal_pointer (&content->kos);
+  out->presentation_states = g_steal_pointer (&content->presentation_states);
   out->n_skipped = content->n_skipped;
   out->from_cache = from_cache;
   g_task_return_pointer (task, out, (GDestroyNotify) lb_study_content_free);
@@ -152,6 +169,7 @@ load_from_cache (LoadData *d)
   uids = g_strsplit (text, "\n", -1);
   g_ptr_array_set_size (d->content->images, 0);
   g_ptr_array_set_size (d->content->kos, 0);
+  g_ptr_array_set_size (d->content->presentation_states, 0);
   for (guint i = 0; uids[i] != NULL; i++)
     {
       g_autoptr (GBytes) object = lb_store_cache_get (d->cache, uids[i]);
@@ -235,6 +253,7 @@ lb_study_load_async (LbDicomwebClient    *client,
   d->content = g_new0 (LbStudyContent, 1);
   d->content->images = g_ptr_array_new_with_free_func ((GDestroyNotify) lb_dicom_object_unref);
   d->content->kos = g_ptr_array_new_with_free_func ((GDestroyNotify) lb_kos_info_free);
+  d->content->presentation_states = g_ptr_array_new_with_free_func ((GDestroyNotify) lb_presentation_state_free);
   d->cache = cache != NULL ? g_object_ref (cache) : NULL;
   d->server = g_strdup (lb_server_profile_get_wado_url (lb_dicomweb_client_get_profile (client)));
   d->study_uid = g_strdup (study_uid);
@@ -247,7 +266,8 @@ lb_study_load_async (LbDicomwebClient    *client,
 /**
  * lb_study_load_finish:
  *
- * Returns: (transfer full): the study's images and review documents
+ * Returns: (transfer full): the study's images, review documents and
+ *   presentation states
  */
 LbStudyContent *
 lb_study_load_finish (LbDicomwebClient  *client,

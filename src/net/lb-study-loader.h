@@ -12,7 +12,8 @@ G_BEGIN_DECLS
 typedef struct {
   GPtrArray *images;   /* LbDicomObject, in series then instance order */
   GPtrArray *kos;      /* LbKosInfo: the study's review documents */
-  guint      n_skipped; /* objects that were neither (PR, SR, unreadable) */
+  GPtrArray *presentation_states; /* LbPresentationState: the study's GSPS/CSPS */
+  guint      n_skipped; /* objects that were none of these (SR, unreadable) */
   gboolean   from_cache; /* the archive could not be reached: the local copy */
 } LbStudyContent;
 

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "lb-annotation-pr.h"
 #include "lb-image-item.h"
 #include "lb-quality-task.h"
 #include "lb-viewport.h"
@@ -37,6 +38,20 @@ struct _LbStudyView
   GtkToggleButton *show_rejected_button;
   GtkCheckButton *this_image_check;
   GtkEntry *retake_instructions;
+  GtkDropDown *pr_dropdown;
+  GtkStringList *pr_model;
+  GtkLabel *annotations_label;
+
+  LbAnnotationOverlay *overlay;
+  LbAnnotationSet *annotations;   /* the image shown's */
+  gboolean dirty;                 /* changed since loaded or saved */
+  GPtrArray *states;              /* LbPresentationState: the study's */
+  GPtrArray *image_states;        /* borrowed from ->states: the image's, newest first */
+  guint shown_position;
+  gboolean reverting;             /* putting the selection back */
+  guint pending_position;
+  guint view_tick_id;
+  LbAnnotationView pending_view;
 
   LbStudy *study;
   GListStore *items;
@@ -47,7 +62,18 @@ struct _LbStudyView
 G_DEFINE_FINAL_TYPE (LbStudyView, lb_study_view, GTK_TYPE_WIDGET)
 
 enum {
+  PROP_0,
+  PROP_ANNOTATION_TOOL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static const char *const tool_names[] = { "select", "line", "polygon", "text", "calibrate", "arrow" };
+
+enum {
   DECIDED,
+  SAVE_ANNOTATIONS,
   SHOW_REJECTED_TOGGLED,
   N_SIGNALS
 };
@@ -131,6 +157,272 @@ quality_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   gtk_widget_set_visible (GTK_WIDGET (self->quality_label), TRUE);
 }
 
+/* ---- annotations ---------------------------------------------------------- */
+
+static void
+update_annotation_actions (LbStudyView *self)
+{
+  LbAnnotationSet *set = self->annotations;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "annotate.undo", set != NULL && lb_annotation_set_can_undo (set));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "annotate.redo", set != NULL && lb_annotation_set_can_redo (set));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "annotate.delete",
+                                 lb_annotation_overlay_get_selected (self->overlay) != 0);
+}
+
+/* The annotations as text beside the image: what is drawn, said to
+ * assistive technologies too. */
+static void
+update_annotations_label (LbStudyView *self)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+  guint n = self->annotations != NULL ? lb_annotation_set_get_n_annotations (self->annotations) : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const LbAnnotation *a = lb_annotation_set_get_nth (self->annotations, i);
+      g_autofree char *line = lb_annotation_overlay_describe (self->annotations, a);
+
+      if (text->len > 0)
+        g_string_append_c (text, '\n');
+      g_string_append (text, line != NULL ? line : lb_annotation_kind_to_string (a->kind));
+    }
+  if (n == 0)
+    g_string_append (text, _("None"));
+  if (self->annotations != NULL && lb_annotation_set_get_calibration (self->annotations) > 0)
+    g_string_append_printf (text, _("\nCalibrated: %.4g mm per pixel"),
+                            lb_annotation_set_get_calibration (self->annotations));
+  if (self->dirty)
+    g_string_append (text, _("\n(not saved)"));
+  gtk_label_set_text (self->annotations_label, text->str);
+}
+
+static void
+annotations_changed_cb (LbStudyView *self)
+{
+  self->dirty = TRUE;
+  update_annotations_label (self);
+  update_annotation_actions (self);
+}
+
+static void
+set_annotations (LbStudyView *self, LbAnnotationSet *set)
+{
+  if (self->annotations != NULL)
+    g_signal_handlers_disconnect_by_data (self->annotations, self);
+  g_set_object (&self->annotations, set);
+  if (set != NULL)
+    {
+      g_signal_connect_swapped (set, "changed", G_CALLBACK (annotations_changed_cb), self);
+      g_signal_connect_swapped (set, "notify::can-undo", G_CALLBACK (update_annotation_actions), self);
+      g_signal_connect_swapped (set, "notify::can-redo", G_CALLBACK (update_annotation_actions), self);
+    }
+  lb_annotation_overlay_set_annotations (self->overlay, set);
+  self->dirty = FALSE;
+  update_annotations_label (self);
+  update_annotation_actions (self);
+}
+
+static LbDicomObject *
+current_object (LbStudyView *self)
+{
+  LbImageItem *item = gtk_single_selection_get_selected_item (self->selection);
+
+  return item != NULL ? lb_image_item_get_object (item) : NULL;
+}
+
+/* A presentation state's view is fitted into the viewport, so it waits
+ * until the viewport has its size. */
+static gboolean
+apply_view_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
+{
+  LbStudyView *self = user_data;
+  LbViewTransform t;
+
+  if (gtk_widget_get_width (widget) <= 1 || gtk_widget_get_height (widget) <= 1)
+    return G_SOURCE_CONTINUE;
+  self->view_tick_id = 0;
+  lb_viewport_get_view_transform (self->viewport, &t);
+  lb_annotation_view_apply_to_transform (&self->pending_view, &t);
+  lb_viewport_set_view_transform (self->viewport, &t);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+cancel_pending_view (LbStudyView *self)
+{
+  if (self->view_tick_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->viewport), self->view_tick_id);
+  self->view_tick_id = 0;
+}
+
+static void
+apply_state (LbStudyView *self, const LbPresentationState *state)
+{
+  LbDicomObject *object = current_object (self);
+  g_autoptr (LbAnnotationSet) set = NULL;
+  const LbAnnotationView *view;
+
+  if (object == NULL)
+    return;
+  cancel_pending_view (self);
+  if (state == NULL)
+    {
+      set = lb_annotation_set_new ();
+      lb_annotation_set_set_image_from_dicom (set, object);
+      set_annotations (self, set);
+      return;
+    }
+  set = lb_annotation_set_new_from_presentation_state (state);
+  lb_annotation_set_set_image_from_dicom (set, object);
+  set_annotations (self, set);
+  view = lb_annotation_set_get_view (set);
+  if (view->has_window)
+    lb_viewport_set_window (self->viewport, view->window_center, view->window_width);
+  if (view->has_area || view->rotation != 0 || view->flip_h)
+    {
+      self->pending_view = *view;
+      self->view_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->viewport), apply_view_tick_cb, self, NULL);
+    }
+}
+
+static int
+compare_newest_first (gconstpointer a, gconstpointer b)
+{
+  const LbPresentationState *sa = *(LbPresentationState **) a, *sb = *(LbPresentationState **) b;
+  int c = g_strcmp0 (sb->creation_date, sa->creation_date);
+
+  if (c == 0)
+    c = g_strcmp0 (sb->creation_time, sa->creation_time);
+  return c;
+}
+
+static char *
+describe_state (const LbPresentationState *s)
+{
+  g_autofree char *date = NULL;
+  g_autofree char *datetime = g_strdup_printf ("%s%.4s", s->creation_date, s->creation_time);
+  g_autofree char *creator = g_strdelimit (g_strdup (s->creator), "^", ' ');
+
+  date = format_date (datetime);
+  g_strstrip (creator);
+  /* Translators: presentation state label · creator · date */
+  return g_strdup_printf (_("%s · %s · %s"), s->content_label[0] ? s->content_label : _("Annotations"),
+                          creator[0] ? creator : _("unknown"), date);
+}
+
+/* The drop-down lists the image's presentation states, newest first, then
+ * "New annotations". */
+static void
+fill_states (LbStudyView *self, guint select)
+{
+  LbDicomObject *object = current_object (self);
+  const char *uid = object != NULL ? lb_dicom_object_get_meta (object)->sop_instance_uid : NULL;
+  g_autoptr (GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
+
+  g_ptr_array_set_size (self->image_states, 0);
+  for (guint i = 0; self->states != NULL && i < self->states->len; i++)
+    {
+      LbPresentationState *s = g_ptr_array_index (self->states, i);
+      if (uid != NULL && g_strcmp0 (s->referenced_sop_instance_uid, uid) == 0)
+        g_ptr_array_add (self->image_states, s);
+    }
+  g_ptr_array_sort (self->image_states, compare_newest_first);
+  for (guint i = 0; i < self->image_states->len; i++)
+    g_ptr_array_add (labels, describe_state (g_ptr_array_index (self->image_states, i)));
+  g_ptr_array_add (labels, g_strdup (_("New annotations")));
+  g_ptr_array_add (labels, NULL);
+  self->reverting = TRUE;
+  gtk_string_list_splice (self->pr_model, 0, g_list_model_get_n_items (G_LIST_MODEL (self->pr_model)),
+                          (const char *const *) labels->pdata);
+  gtk_drop_down_set_selected (self->pr_dropdown, MIN (select, self->image_states->len));
+  self->reverting = FALSE;
+}
+
+static void
+pr_selected_cb (LbStudyView *self)
+{
+  guint i = gtk_drop_down_get_selected (self->pr_dropdown);
+
+  if (self->reverting || i == GTK_INVALID_LIST_POSITION)
+    return;
+  apply_state (self, i < self->image_states->len ? g_ptr_array_index (self->image_states, i) : NULL);
+}
+
+static void
+show_current (LbStudyView *self);
+
+static void
+unsaved_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     LbStudyView      *self)
+{
+  guint pos = self->pending_position;
+
+  if (g_str_equal (response, "save"))
+    {
+      g_signal_emit (self, signals[SAVE_ANNOTATIONS], 0);
+      if (self->dirty)
+        return;   /* not saved: stay, the window said why */
+    }
+  else if (g_str_equal (response, "discard"))
+    self->dirty = FALSE;
+  else
+    return;
+  if (pos < g_list_model_get_n_items (G_LIST_MODEL (self->items)))
+    gtk_single_selection_set_selected (self->selection, pos);
+}
+
+static gboolean
+has_unsaved_marks (LbStudyView *self)
+{
+  return self->dirty && self->annotations != NULL &&
+         (lb_annotation_set_get_n_annotations (self->annotations) > 0 ||
+          lb_annotation_set_get_calibration (self->annotations) > 0);
+}
+
+static void
+ask_unsaved (LbStudyView *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                              _("Save Annotations?"),
+                                              _("This image has marks that are not saved. They are lost unless saved."));
+
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "discard", _("_Discard"),
+                                    "save", _("_Save"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (unsaved_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+selection_changed_cb (LbStudyView *self)
+{
+  guint pos = gtk_single_selection_get_selected (self->selection);
+
+  if (self->reverting)
+    return;
+  if (pos != self->shown_position && has_unsaved_marks (self) &&
+      self->shown_position < g_list_model_get_n_items (G_LIST_MODEL (self->items)))
+    {
+      /* Stay on the image until the reviewer says what to do. */
+      self->pending_position = pos;
+      self->reverting = TRUE;
+      gtk_single_selection_set_selected (self->selection, self->shown_position);
+      self->reverting = FALSE;
+      ask_unsaved (self);
+      return;
+    }
+  show_current (self);
+}
+
 static void
 show_current (LbStudyView *self)
 {
@@ -138,7 +430,10 @@ show_current (LbStudyView *self)
 
   if (item == NULL)
     return;
+  self->shown_position = gtk_single_selection_get_selected (self->selection);
   lb_viewport_set_image (self->viewport, lb_image_item_get_object (item));
+  fill_states (self, 0);
+  apply_state (self, self->image_states->len > 0 ? g_ptr_array_index (self->image_states, 0) : NULL);
   show_details (self, lb_image_item_get_object (item));
   gtk_widget_set_visible (GTK_WIDGET (self->quality_label), FALSE);
   lb_quality_check_async (lb_image_item_get_object (item), self->cancellable, quality_done_cb, self);
@@ -245,6 +540,188 @@ previous_image_action (GtkWidget *widget, const char *name, GVariant *param)
   step_image (LB_STUDY_VIEW (widget), -1);
 }
 
+/* ---- annotation tools ------------------------------------------------------ */
+
+typedef enum {
+  ASK_TEXT,
+  ASK_LABEL,
+  ASK_CALIBRATION,
+} AskKind;
+
+typedef struct {
+  LbStudyView *self;
+  AskKind kind;
+  GtkEntry *entry;
+  LbAnnotationSet *set;      /* the set asked about: the image may change meanwhile */
+  guint id;
+  LbPoint a, b;
+} Ask;
+
+static void
+ask_free (Ask *ask)
+{
+  g_clear_object (&ask->set);
+  g_clear_object (&ask->self);
+  g_free (ask);
+}
+
+static void
+ask_closure_free (gpointer data, GClosure *closure)
+{
+  ask_free (data);
+}
+
+static void
+ask_response_cb (AdwMessageDialog *dialog,
+                 const char       *response,
+                 Ask              *ask)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (!g_str_equal (response, "ok"))
+    return;
+  text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (ask->entry))));
+  switch (ask->kind)
+    {
+    case ASK_TEXT:
+      if (text[0] != '\0' &&
+          lb_annotation_set_add (ask->set, LB_ANNOTATION_TEXT, &ask->a, 1, "", NULL, text, FALSE, &error) == 0)
+        g_message ("Text not added: %s", error->message);
+      break;
+    case ASK_LABEL:
+      lb_annotation_set_set_label (ask->set, ask->id, text);
+      break;
+    case ASK_CALIBRATION:
+      {
+        char *end = NULL;
+        double mm;
+
+        g_strdelimit (text, ",", '.');
+        mm = g_ascii_strtod (text, &end);
+        if (end == text || *end != '\0' || !(mm > 0) ||
+            !lb_annotation_set_calibrate (ask->set, &ask->a, &ask->b, mm, &error))
+          {
+            GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (ask->self));
+            GtkWidget *msg = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                     _("Not Calibrated"),
+                                                     error != NULL ? error->message
+                                                                   : _("The length must be a number of millimetres above 0."));
+            adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (msg), "close", _("_Close"));
+            gtk_window_present (GTK_WINDOW (msg));
+          }
+        break;
+      }
+    default:
+      break;
+    }
+}
+
+static void
+ask_entry_activate_cb (GtkEntry *entry, AdwMessageDialog *dialog)
+{
+  adw_message_dialog_response (dialog, "ok");
+  gtk_window_close (GTK_WINDOW (dialog));
+}
+
+static void
+ask (LbStudyView *self, Ask *data, const char *heading, const char *body,
+     const char *initial, const char *accessible_name, const char *ok_label)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body);
+  GtkWidget *entry = gtk_entry_new ();
+
+  data->self = g_object_ref (self);
+  data->entry = GTK_ENTRY (entry);
+  data->set = g_object_ref (self->annotations);
+  gtk_editable_set_text (GTK_EDITABLE (entry), initial != NULL ? initial : "");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible_name, -1);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "ok", ok_label, NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "ok", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "ok");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_data (dialog, "response", G_CALLBACK (ask_response_cb), data, ask_closure_free, 0);
+  g_signal_connect (entry, "activate", G_CALLBACK (ask_entry_activate_cb), dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (entry);
+}
+
+static void
+text_requested_cb (LbStudyView *self, double x, double y)
+{
+  Ask *data = g_new0 (Ask, 1);
+
+  data->kind = ASK_TEXT;
+  data->a = (LbPoint) { x, y };
+  ask (self, data, _("Add Text"), _("The text is shown at the point clicked."), "", _("Text"), _("_Add"));
+}
+
+static void
+shape_finished_cb (LbStudyView *self, guint id)
+{
+  const LbAnnotation *a = lb_annotation_set_lookup (self->annotations, id);
+  Ask *data;
+
+  /* An outline is named (WALKTHROUGH.md: "wound"); a length needs no name. */
+  if (a == NULL || a->kind != LB_ANNOTATION_POLYGON)
+    return;
+  data = g_new0 (Ask, 1);
+  data->kind = ASK_LABEL;
+  data->id = id;
+  ask (self, data, _("Label the Outline"), _("For example “wound”. Leave empty for none."), "",
+       _("Label"), _("_Set Label"));
+}
+
+static void
+calibrate_requested_cb (LbStudyView *self, double ax, double ay, double bx, double by)
+{
+  Ask *data = g_new0 (Ask, 1);
+
+  data->kind = ASK_CALIBRATION;
+  data->a = (LbPoint) { ax, ay };
+  data->b = (LbPoint) { bx, by };
+  ask (self, data, _("Calibrate"), _("How long is the line drawn, in millimetres?"), "10",
+       _("Known length in millimetres"), _("_Calibrate"));
+}
+
+static void
+undo_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  LbStudyView *self = LB_STUDY_VIEW (widget);
+
+  if (self->annotations != NULL)
+    {
+      lb_annotation_overlay_cancel (self->overlay);
+      if (g_str_equal (name, "annotate.undo"))
+        lb_annotation_set_undo (self->annotations);
+      else
+        lb_annotation_set_redo (self->annotations);
+    }
+}
+
+static void
+delete_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  lb_annotation_overlay_delete_selected (LB_STUDY_VIEW (widget)->overlay);
+}
+
+static void
+save_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  LbStudyView *self = LB_STUDY_VIEW (widget);
+
+  if (self->annotations != NULL && current_object (self) != NULL)
+    g_signal_emit (self, signals[SAVE_ANNOTATIONS], 0);
+}
+
+static void
+overlay_selected_cb (LbStudyView *self)
+{
+  update_annotation_actions (self);
+}
+
 static void
 setup_thumbnail_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
 {
@@ -283,7 +760,16 @@ lb_study_view_dispose (GObject *object)
   LbStudyView *self = LB_STUDY_VIEW (object);
 
   g_cancellable_cancel (self->cancellable);
+  cancel_pending_view (self);
+  if (self->annotations != NULL)
+    g_signal_handlers_disconnect_by_data (self->annotations, self);
+  g_clear_object (&self->annotations);
+  if (self->overlay != NULL)
+    g_signal_handlers_disconnect_by_data (self->overlay, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), LB_TYPE_STUDY_VIEW);
+  g_clear_object (&self->overlay);
+  g_clear_pointer (&self->states, g_ptr_array_unref);
+  g_clear_pointer (&self->image_states, g_ptr_array_unref);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->selection);
   g_clear_object (&self->items);
@@ -293,12 +779,59 @@ lb_study_view_dispose (GObject *object)
 }
 
 static void
+lb_study_view_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  LbStudyView *self = LB_STUDY_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_ANNOTATION_TOOL:
+      g_value_set_string (value, tool_names[lb_annotation_overlay_get_tool (self->overlay)]);
+      break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lb_study_view_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  LbStudyView *self = LB_STUDY_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_ANNOTATION_TOOL:
+      for (guint i = 0; i < G_N_ELEMENTS (tool_names); i++)
+        if (g_strcmp0 (g_value_get_string (value), tool_names[i]) == 0 &&
+            lb_annotation_overlay_get_tool (self->overlay) != (LbAnnotationTool) i)
+          {
+            lb_annotation_overlay_set_tool (self->overlay, i);
+            g_object_notify_by_pspec (object, pspec);
+          }
+      break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 lb_study_view_class_init (LbStudyViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = lb_study_view_dispose;
+  object_class->get_property = lb_study_view_get_property;
+  object_class->set_property = lb_study_view_set_property;
+
+  /* annotation-tool: "select", "line", "polygon", "text", "calibrate", "arrow" */
+  properties[PROP_ANNOTATION_TOOL] =
+    g_param_spec_string ("annotation-tool", NULL, NULL, "select",
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* save-annotations: Ctrl+S; the window builds and sends the presentation
+   * state (lb_study_view_build_presentation_state()). */
+  signals[SAVE_ANNOTATIONS] = g_signal_new ("save-annotations", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                            0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   /* decided (kind, reason, text) */
   signals[DECIDED] = g_signal_new ("decided", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -329,6 +862,10 @@ lb_study_view_class_init (LbStudyViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LbStudyView, retake_instructions);
   gtk_widget_class_bind_template_child (widget_class, LbStudyView, show_rejected_button);
   gtk_widget_class_bind_template_child (widget_class, LbStudyView, this_image_check);
+  gtk_widget_class_bind_template_child (widget_class, LbStudyView, pr_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, LbStudyView, pr_model);
+  gtk_widget_class_bind_template_child (widget_class, LbStudyView, annotations_label);
+  gtk_widget_class_bind_template_callback (widget_class, pr_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, thumbnail_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, reject_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, retake_send_cb);
@@ -345,6 +882,24 @@ lb_study_view_class_init (LbStudyViewClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK, "review.next-image", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "review.previous-image", NULL);
 
+  /* Annotation tools (docs/annotations.md, "UI"): keys no other command uses. */
+  gtk_widget_class_install_property_action (widget_class, "annotate.tool", "annotation-tool");
+  gtk_widget_class_install_action (widget_class, "annotate.undo", NULL, undo_action);
+  gtk_widget_class_install_action (widget_class, "annotate.redo", NULL, undo_action);
+  gtk_widget_class_install_action (widget_class, "annotate.delete", NULL, delete_action);
+  gtk_widget_class_install_action (widget_class, "annotate.save", NULL, save_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, 0, "annotate.tool", "s", "select");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, 0, "annotate.tool", "s", "line");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_L, GDK_SHIFT_MASK, "annotate.tool", "s", "arrow");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, 0, "annotate.tool", "s", "polygon");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, 0, "annotate.tool", "s", "text");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, 0, "annotate.tool", "s", "calibrate");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "annotate.delete", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Delete, 0, "annotate.delete", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "annotate.undo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "annotate.redo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "annotate.save", NULL);
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
@@ -358,11 +913,20 @@ lb_study_view_init (LbStudyView *self)
   self->cancellable = g_cancellable_new ();
   self->items = g_list_store_new (LB_TYPE_IMAGE_ITEM);
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->items)));
-  g_signal_connect_swapped (self->selection, "notify::selected", G_CALLBACK (show_current), self);
+  g_signal_connect_swapped (self->selection, "notify::selected", G_CALLBACK (selection_changed_cb), self);
   g_signal_connect (factory, "setup", G_CALLBACK (setup_thumbnail_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_thumbnail_cb), self);
   gtk_list_view_set_factory (self->thumbnails, factory);
   gtk_list_view_set_model (self->thumbnails, GTK_SELECTION_MODEL (self->selection));
+
+  self->image_states = g_ptr_array_new ();
+  self->overlay = lb_annotation_overlay_new ();
+  lb_viewport_set_annotation_overlay (self->viewport, self->overlay);
+  g_signal_connect_swapped (self->overlay, "text-requested", G_CALLBACK (text_requested_cb), self);
+  g_signal_connect_swapped (self->overlay, "shape-finished", G_CALLBACK (shape_finished_cb), self);
+  g_signal_connect_swapped (self->overlay, "calibrate-requested", G_CALLBACK (calibrate_requested_cb), self);
+  g_signal_connect_swapped (self->overlay, "notify::selected", G_CALLBACK (overlay_selected_cb), self);
+  update_annotation_actions (self);
 
   for (guint i = 0; i < G_N_ELEMENTS (reject_reasons); i++)
     {
@@ -392,6 +956,9 @@ lb_study_view_set_loading (LbStudyView *self,
   self->cancellable = g_cancellable_new ();
   g_set_object (&self->study, study);
   g_list_store_remove_all (self->items);
+  g_clear_pointer (&self->states, g_ptr_array_unref);
+  cancel_pending_view (self);
+  set_annotations (self, NULL);
 
   name = lb_study_dup_display_name (study);
   born = format_date (lb_study_get_patient_birth_date (study));
@@ -544,4 +1111,98 @@ lb_study_view_get_show_rejected (LbStudyView *self)
 {
   g_return_val_if_fail (LB_IS_STUDY_VIEW (self), FALSE);
   return gtk_toggle_button_get_active (self->show_rejected_button);
+}
+
+/**
+ * lb_study_view_set_presentation_states:
+ * @states: (element-type LbPresentationState) (nullable): the study's
+ *   presentation states; call before lb_study_view_set_images()
+ */
+void
+lb_study_view_set_presentation_states (LbStudyView *self,
+                                       GPtrArray   *states)
+{
+  g_return_if_fail (LB_IS_STUDY_VIEW (self));
+
+  if (states != NULL)
+    g_ptr_array_ref (states);
+  g_clear_pointer (&self->states, g_ptr_array_unref);
+  self->states = states;
+}
+
+/**
+ * lb_study_view_build_presentation_state:
+ * @creator: the reviewer (DICOM PN)
+ *
+ * The current image's annotations and view as a GSPS/CSPS.
+ *
+ * Returns: (transfer full) (nullable): the Part-10 bytes
+ */
+GBytes *
+lb_study_view_build_presentation_state (LbStudyView  *self,
+                                        const char   *creator,
+                                        char        **out_uid,
+                                        GError      **error)
+{
+  LbDicomObject *object;
+  LbViewTransform t;
+  LbAnnotationView view;
+  LbPrOptions options = { 0 };
+  const char *label = NULL;
+
+  g_return_val_if_fail (LB_IS_STUDY_VIEW (self), NULL);
+
+  object = current_object (self);
+  if (object == NULL || self->annotations == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("No image is shown"));
+      return NULL;
+    }
+  lb_annotation_overlay_cancel (self->overlay);
+  view = *lb_annotation_set_get_view (self->annotations);
+  lb_viewport_get_view_transform (self->viewport, &t);
+  lb_annotation_view_from_transform (&t, &view);
+  view.has_window = TRUE;
+  lb_viewport_get_window (self->viewport, &view.window_center, &view.window_width);
+  lb_annotation_set_set_view (self->annotations, &view);
+  /* The content label names the first labelled mark, e.g. WOUND. */
+  for (guint i = 0; label == NULL && i < lb_annotation_set_get_n_annotations (self->annotations); i++)
+    {
+      const LbAnnotation *a = lb_annotation_set_get_nth (self->annotations, i);
+      if (a->label[0] != '\0')
+        label = a->label;
+    }
+  options.content_label = label;
+  options.content_description = "Annotations made in Lightbox";
+  options.creator = creator;
+  options.series_description = "Lightbox annotations";
+  return lb_annotation_set_build_pr (self->annotations, object, &options, out_uid, error);
+}
+
+/* The presentation state built above reached the outbox: it is listed (and
+ * chosen) for the image, and the marks count as saved. */
+void
+lb_study_view_presentation_state_saved (LbStudyView *self,
+                                        GBytes      *bytes)
+{
+  LbPresentationState *state;
+
+  g_return_if_fail (LB_IS_STUDY_VIEW (self));
+
+  self->dirty = FALSE;
+  update_annotations_label (self);
+  state = lb_dicom_pr_parse (bytes, NULL);
+  if (state == NULL)
+    return;
+  if (self->states == NULL)
+    self->states = g_ptr_array_new_with_free_func ((GDestroyNotify) lb_presentation_state_free);
+  g_ptr_array_add (self->states, state);
+  fill_states (self, 0);
+}
+
+gboolean
+lb_study_view_has_unsaved_annotations (LbStudyView *self)
+{
+  g_return_val_if_fail (LB_IS_STUDY_VIEW (self), FALSE);
+  return has_unsaved_marks (self);
 }

@@ -30,4 +30,15 @@ void           lb_study_view_focus_image    (LbStudyView *self);
 void           lb_study_view_select         (LbStudyView *self,
                                              guint        position);
 
+/* Annotations and presentation states (docs/annotations.md, "UI"). */
+void           lb_study_view_set_presentation_states (LbStudyView *self,
+                                                      GPtrArray   *states);
+GBytes        *lb_study_view_build_presentation_state (LbStudyView  *self,
+                                                       const char   *creator,
+                                                       char        **out_uid,
+                                                       GError      **error);
+void           lb_study_view_presentation_state_saved (LbStudyView *self,
+                                                       GBytes      *bytes);
+gboolean       lb_study_view_has_unsaved_annotations (LbStudyView *self);
+
 G_END_DECLS

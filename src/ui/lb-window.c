@@ -532,6 +532,7 @@ study_loaded_cb (GObject      *source,
   g_clear_pointer (&self->study_images, g_ptr_array_unref);
   self->study_kos = g_steal_pointer (&content->kos);
   self->study_images = g_steal_pointer (&content->images);
+  lb_study_view_set_presentation_states (self->study_view, content->presentation_states);
   show_images (self);
   show_review_state (self);
   if (content->from_cache)
@@ -539,8 +540,10 @@ study_loaded_cb (GObject      *source,
                                  adw_toast_new (_("The archive is unreachable: showing the copy kept on this computer")));
 }
 
+static void save_annotations_cb (LbWindow *self, LbStudyView *view);
+
 static void
-open_study (LbWindow *self,
+load_study (LbWindow *self,
             LbStudy  *study)
 {
   g_cancellable_cancel (self->study_cancellable);
@@ -554,6 +557,70 @@ open_study (LbWindow *self,
   audit (self, "study-opened", lb_study_get_study_uid (study));
   lb_study_load_async (self->client, self->store, lb_study_get_study_uid (study), self->study_cancellable,
                        study_loaded_cb, self);
+}
+
+typedef struct {
+  LbWindow *self;
+  LbStudy *study;
+} PendingOpen;
+
+static void
+pending_open_free (gpointer data, GClosure *closure)
+{
+  PendingOpen *p = data;
+
+  g_object_unref (p->self);
+  g_object_unref (p->study);
+  g_free (p);
+}
+
+static void
+leave_response_cb (AdwMessageDialog *dialog,
+                   const char       *response,
+                   PendingOpen      *p)
+{
+  if (g_str_equal (response, "save"))
+    {
+      save_annotations_cb (p->self, p->self->study_view);
+      if (lb_study_view_has_unsaved_annotations (p->self->study_view))
+        return;
+    }
+  else if (!g_str_equal (response, "discard"))
+    return;
+  load_study (p->self, p->study);
+}
+
+/* Leaving a study with marks not saved asks first (Save / Discard /
+ * Cancel), as leaving an image does in the study view. */
+static void
+open_study (LbWindow *self,
+            LbStudy  *study)
+{
+  PendingOpen *p;
+  GtkWidget *dialog;
+
+  if (!lb_study_view_has_unsaved_annotations (self->study_view) ||
+      lb_study_view_get_study (self->study_view) == study)
+    {
+      load_study (self, study);
+      return;
+    }
+  p = g_new0 (PendingOpen, 1);
+  p->self = g_object_ref (self);
+  p->study = g_object_ref (study);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Save Annotations?"),
+                                   _("This image has marks that are not saved. They are lost unless saved."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "discard", _("_Discard"),
+                                    "save", _("_Save"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_data (dialog, "response", G_CALLBACK (leave_response_cb), p, pending_open_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -793,6 +860,37 @@ recheck_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Ctrl+S: the image's marks as a presentation state, sent through the
+ * outbox like a decision (committed before any network I/O). */
+static void
+save_annotations_cb (LbWindow    *self,
+                     LbStudyView *view)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) pr = NULL;
+  g_autofree char *uid = NULL;
+  g_autofree char *reviewer = reviewer_name (self);
+
+  pr = lb_study_view_build_presentation_state (view, reviewer, &uid, &error);
+  if (pr == NULL)
+    {
+      g_autofree char *msg = g_strdup_printf (_("The annotations could not be saved: %s"), error->message);
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (msg));
+      return;
+    }
+  if (self->sender == NULL || lb_outbox_sender_enqueue (self->sender, pr, &error) <= 0)
+    {
+      g_autofree char *msg = g_strdup_printf (_("The annotations could not be saved: %s"),
+                                              error != NULL ? error->message : _("no local database"));
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (msg));
+      return;
+    }
+  audit (self, "presentation-state", uid);
+  lb_study_view_presentation_state_saved (view, pr);
+  update_outbox_label (self);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Annotations saved")));
+}
+
 static void
 decided_cb (LbWindow       *self,
             int             kind,
@@ -959,6 +1057,7 @@ static void
 lb_window_init (LbWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_swapped (self->study_view, "save-annotations", G_CALLBACK (save_annotations_cb), self);
 
   self->settings = g_settings_new (APP_ID);
   self->cancellable = g_cancellable_new ();

@@ -18,6 +18,7 @@ enum {
   DRAG_NONE,
   DRAG_PAN,
   DRAG_WINDOW,
+  DRAG_ANNOTATE,
 };
 
 struct _LbViewport
@@ -65,6 +66,12 @@ struct _LbViewport
   gboolean           space_held;
   gboolean           space_dragged;
   double             gesture_zoom;
+
+  LbAnnotationOverlay *annotations;
+  gint64             last_press_us;
+  double             last_press_x;
+  double             last_press_y;
+  int                n_press;
 };
 
 G_DEFINE_FINAL_TYPE (LbViewport, lb_viewport, GTK_TYPE_WIDGET)
@@ -962,6 +969,14 @@ lb_viewport_snapshot (GtkWidget   *widget,
   /* The texture has one texel per device pixel, so it lands unscaled. */
   if (self->texture != NULL)
     gtk_snapshot_append_texture (snapshot, self->texture, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (self->annotations != NULL && self->meta != NULL)
+    {
+      cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+      lb_annotation_overlay_draw (self->annotations, cr, &self->view,
+                                  gtk_widget_get_scale_factor (widget));
+      cairo_destroy (cr);
+    }
 
   if (self->patient_generated)
     {
@@ -1068,6 +1083,14 @@ motion_cb (GtkEventControllerMotion *controller,
   self->pointer_x = x;
   self->pointer_y = y;
   self->pointer_inside = TRUE;
+  if (self->annotations != NULL && self->meta != NULL)
+    {
+      int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+      double ix, iy;
+
+      lb_view_transform_to_image (&self->view, x * scale, y * scale, &ix, &iy);
+      lb_annotation_overlay_motion (self->annotations, ix, iy);
+    }
   /* Only the overlay changes: the texture is reused. */
   if (self->overlay_visible)
     gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -1079,6 +1102,55 @@ leave_cb (GtkEventControllerMotion *controller,
 {
   self->pointer_inside = FALSE;
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* A primary press goes to the annotation tools first. Double clicks are
+ * counted here: the drag gesture owns the button. */
+static gboolean
+annotate_press (LbViewport *self,
+                double      x,
+                double      y)
+{
+  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  gint64 now = g_get_monotonic_time ();
+  int double_click_ms = 400, double_click_px = 5;
+  GtkSettings *settings = gtk_widget_get_settings (GTK_WIDGET (self));
+  double ix, iy;
+
+  if (self->annotations == NULL || self->meta == NULL)
+    return FALSE;
+  if (settings != NULL)
+    g_object_get (settings, "gtk-double-click-time", &double_click_ms,
+                  "gtk-double-click-distance", &double_click_px, NULL);
+  if (now - self->last_press_us <= (gint64) double_click_ms * 1000 &&
+      fabs (x - self->last_press_x) <= double_click_px && fabs (y - self->last_press_y) <= double_click_px)
+    self->n_press++;
+  else
+    self->n_press = 1;
+  self->last_press_us = now;
+  self->last_press_x = x;
+  self->last_press_y = y;
+  lb_view_transform_to_image (&self->view, x * scale, y * scale, &ix, &iy);
+  /* Six logical pixels of slack, whatever the zoom. */
+  return lb_annotation_overlay_press (self->annotations, ix, iy, self->n_press,
+                                      6.0 * scale / MAX (self->view.zoom, 1e-6));
+}
+
+static void
+drag_end_cb (GtkGestureDrag *gesture,
+             double          ox,
+             double          oy,
+             LbViewport     *self)
+{
+  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  double sx, sy, ix, iy;
+
+  if (self->drag_mode != DRAG_ANNOTATE || self->annotations == NULL)
+    return;
+  self->drag_mode = DRAG_NONE;
+  gtk_gesture_drag_get_start_point (gesture, &sx, &sy);
+  lb_view_transform_to_image (&self->view, (sx + ox) * scale, (sy + oy) * scale, &ix, &iy);
+  lb_annotation_overlay_release (self->annotations, ix, iy);
 }
 
 static void
@@ -1093,6 +1165,8 @@ drag_begin_cb (GtkGestureDrag *gesture,
     self->drag_mode = DRAG_PAN;
   else if (button == GDK_BUTTON_SECONDARY)
     self->drag_mode = DRAG_WINDOW;
+  else if (button == GDK_BUTTON_PRIMARY && annotate_press (self, x, y))
+    self->drag_mode = DRAG_ANNOTATE;
   else if (button == GDK_BUTTON_PRIMARY)
     self->drag_mode = self->tool == LB_VIEWPORT_TOOL_WINDOW ? DRAG_WINDOW : DRAG_PAN;
   else
@@ -1114,7 +1188,16 @@ drag_update_cb (GtkGestureDrag *gesture,
 
   self->drag_x = ox;
   self->drag_y = oy;
-  if (self->drag_mode == DRAG_PAN)
+  if (self->drag_mode == DRAG_ANNOTATE && self->annotations != NULL)
+    {
+      int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+      double sx, sy, ix, iy;
+
+      gtk_gesture_drag_get_start_point (gesture, &sx, &sy);
+      lb_view_transform_to_image (&self->view, (sx + ox) * scale, (sy + oy) * scale, &ix, &iy);
+      lb_annotation_overlay_drag (self->annotations, ix, iy);
+    }
+  else if (self->drag_mode == DRAG_PAN)
     pan_by (self, dx, dy);
   else if (self->drag_mode == DRAG_WINDOW)
     {
@@ -1158,6 +1241,14 @@ key_pressed_cb (GtkEventControllerKey *controller,
                 GdkModifierType        state,
                 LbViewport            *self)
 {
+  if (self->annotations != NULL && (state & GDK_MODIFIER_MASK & ~GDK_LOCK_MASK) == 0)
+    {
+      if ((keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter) &&
+          lb_annotation_overlay_finish (self->annotations))
+        return TRUE;
+      if (keyval == GDK_KEY_Escape && lb_annotation_overlay_cancel (self->annotations))
+        return TRUE;
+    }
   if (keyval != GDK_KEY_space || (state & GDK_MODIFIER_MASK & ~GDK_LOCK_MASK) != 0)
     return FALSE;
   /* Space is both "hold to pan" and "play/pause": decided on release. */
@@ -1355,10 +1446,75 @@ action_tool_cb (GtkWidget  *widget,
 
 /* ---- GObject ---------------------------------------------------------------- */
 
+/**
+ * lb_viewport_set_annotation_overlay:
+ * @overlay: (nullable): the annotations to draw over the image and edit
+ *   with the primary button; NULL for none
+ */
+void
+lb_viewport_set_annotation_overlay (LbViewport          *self,
+                                    LbAnnotationOverlay *overlay)
+{
+  g_return_if_fail (LB_IS_VIEWPORT (self));
+  g_return_if_fail (overlay == NULL || LB_IS_ANNOTATION_OVERLAY (overlay));
+
+  if (self->annotations == overlay)
+    return;
+  if (self->annotations != NULL)
+    g_signal_handlers_disconnect_by_data (self->annotations, self);
+  g_set_object (&self->annotations, overlay);
+  if (overlay != NULL)
+    g_signal_connect_swapped (overlay, "redraw", G_CALLBACK (gtk_widget_queue_draw), self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * lb_viewport_get_annotation_overlay:
+ *
+ * Returns: (transfer none) (nullable): the annotation overlay
+ */
+LbAnnotationOverlay *
+lb_viewport_get_annotation_overlay (LbViewport *self)
+{
+  g_return_val_if_fail (LB_IS_VIEWPORT (self), NULL);
+  return self->annotations;
+}
+
+void
+lb_viewport_get_view_transform (LbViewport      *self,
+                                LbViewTransform *out)
+{
+  g_return_if_fail (LB_IS_VIEWPORT (self));
+  *out = self->view;
+}
+
+/* Takes zoom, centre, rotation and flip from @t (device pixels, as
+ * lb_viewport_get_view_transform() gives them); the view stops fitting. */
+void
+lb_viewport_set_view_transform (LbViewport            *self,
+                                const LbViewTransform *t)
+{
+  LbViewTransform old;
+
+  g_return_if_fail (LB_IS_VIEWPORT (self));
+  old = self->view;
+  self->view.zoom = CLAMP (t->zoom, LB_VIEW_ZOOM_MIN, LB_VIEW_ZOOM_MAX);
+  self->view.center_x = t->center_x;
+  self->view.center_y = t->center_y;
+  self->view.rotation = ((t->rotation % 4) + 4) % 4;
+  self->view.flip_h = t->flip_h;
+  self->fitted = FALSE;
+  notify_view (self, &old);
+}
+
 static void
 lb_viewport_dispose (GObject *object)
 {
   LbViewport *self = LB_VIEWPORT (object);
+
+  if (self->annotations != NULL)
+    g_signal_handlers_disconnect_by_data (self->annotations, self);
+  g_clear_object (&self->annotations);
 
   g_cancellable_cancel (self->cancellable);
   lb_viewport_set_playing (self, FALSE);
@@ -1561,6 +1717,7 @@ lb_viewport_init (LbViewport *self)
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), 0);
   g_signal_connect (gesture, "drag-begin", G_CALLBACK (drag_begin_cb), self);
   g_signal_connect (gesture, "drag-update", G_CALLBACK (drag_update_cb), self);
+  g_signal_connect (gesture, "drag-end", G_CALLBACK (drag_end_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
 
   gesture = gtk_gesture_zoom_new ();

@@ -3,9 +3,11 @@
 
 #include <gtk/gtk.h>
 
+#include "lb-annotation-overlay.h"
 #include "lb-dicom.h"
 #include "lb-frame-source.h"
 #include "lb-pipeline.h"
+#include "lb-view-transform.h"
 
 G_BEGIN_DECLS
 
@@ -72,5 +74,16 @@ GArray        *lb_viewport_get_presets        (LbViewport     *self);
 char          *lb_viewport_describe_pixel     (LbViewport     *self,
                                                double          x,
                                                double          y);
+
+/* Annotations drawn over the image through the view transform; the primary
+ * button goes to the overlay's tool first (docs/annotations.md, "UI"). */
+void           lb_viewport_set_annotation_overlay (LbViewport          *self,
+                                                   LbAnnotationOverlay *overlay);
+LbAnnotationOverlay *lb_viewport_get_annotation_overlay (LbViewport    *self);
+/* The view in device pixels, and setting zoom/centre/rotation/flip from one. */
+void           lb_viewport_get_view_transform (LbViewport            *self,
+                                               LbViewTransform       *out);
+void           lb_viewport_set_view_transform (LbViewport            *self,
+                                               const LbViewTransform *t);
 
 G_END_DECLS
