@@ -893,7 +893,7 @@ lb_study_view_class_init (LbStudyViewClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_L, GDK_SHIFT_MASK, "annotate.tool", "s", "arrow");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, 0, "annotate.tool", "s", "polygon");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, 0, "annotate.tool", "s", "text");
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, 0, "annotate.tool", "s", "calibrate");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_C, GDK_SHIFT_MASK, "annotate.tool", "s", "calibrate");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "annotate.delete", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Delete, 0, "annotate.delete", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "annotate.undo", NULL);

@@ -110,7 +110,7 @@ try:
 
     # Calibrate: a line, then its length (10 mm, the default offered).
     click(cx, cy)              # focus the image (select tool: nothing there)
-    app.key("c")
+    app.key("shift+c")
     drag(cx - 150, cy + 120, cx - 50, cy + 120)
     time.sleep(1.0)
     app.screenshot("ui-annotate-calibrate.png")
