@@ -477,6 +477,7 @@ lb_compare_view_open (LbCompareView    *self,
 {
   g_autofree char *match = NULL;
   g_autofree char *title = NULL;
+  g_autofree char *name = NULL;
   GtkWidget *child;
 
   g_return_if_fail (LB_IS_COMPARE_VIEW (self));
@@ -503,7 +504,8 @@ lb_compare_view_open (LbCompareView    *self,
   g_free (self->birth_date);
   self->birth_date = g_strdup (lb_study_get_patient_birth_date (study) ? lb_study_get_patient_birth_date (study) : "");
 
-  title = g_strdup_printf (_("Timeline of %s (%s)"), lb_study_get_patient_name (study), self->patient_id);
+  name = lb_study_dup_display_name (study);
+  title = g_strdup_printf (_("Timeline of %s (%s)"), name, self->patient_id);
   gtk_label_set_text (self->timeline_title, title);
   gtk_stack_set_visible_child_name (self->mode, "timeline");
   gtk_widget_grab_focus (GTK_WIDGET (self->timeline));
