@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "lb-compare-view.h"
 #include "lb-dicom-json.h"
 #include "lb-dicomweb-client.h"
 #include "lb-outbox-sender.h"
@@ -28,6 +29,7 @@ struct _LbWindow
   GtkStack *study_pane;
   AdwStatusPage *study_status;
   LbStudyView *study_view;
+  LbCompareView *compare_view;
   GtkLabel *outbox_label;
 
   GSettings *settings;
@@ -1014,6 +1016,21 @@ lb_window_dispose (GObject *object)
   G_OBJECT_CLASS (lb_window_parent_class)->dispose (object);
 }
 
+/* C: the patient's timeline, to compare two visits side by side. */
+static void
+compare_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  LbWindow *self = LB_WINDOW (widget);
+  LbStudy *study = lb_study_view_get_study (self->study_view);
+
+  if (study == NULL || g_strcmp0 (gtk_stack_get_visible_child_name (self->study_pane), "study") != 0)
+    return;
+  gtk_stack_set_visible_child_name (self->study_pane, "compare");
+  lb_compare_view_open (self->compare_view, self->client, self->store, study);
+}
+
 static void
 lb_window_class_init (LbWindowClass *klass)
 {
@@ -1024,6 +1041,7 @@ lb_window_class_init (LbWindowClass *klass)
 
   g_type_ensure (LB_TYPE_WORKLIST_VIEW);
   g_type_ensure (LB_TYPE_STUDY_VIEW);
+  g_type_ensure (LB_TYPE_COMPARE_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/lb-window.ui");
   gtk_widget_class_bind_template_child (widget_class, LbWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, LbWindow, window_title);
@@ -1032,6 +1050,7 @@ lb_window_class_init (LbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LbWindow, study_pane);
   gtk_widget_class_bind_template_child (widget_class, LbWindow, study_status);
   gtk_widget_class_bind_template_child (widget_class, LbWindow, study_view);
+  gtk_widget_class_bind_template_child (widget_class, LbWindow, compare_view);
   gtk_widget_class_bind_template_child (widget_class, LbWindow, outbox_label);
   gtk_widget_class_bind_template_callback (widget_class, study_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, decided_cb);
@@ -1051,6 +1070,8 @@ lb_window_class_init (LbWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.refresh", NULL);
+  gtk_widget_class_install_action (widget_class, "win.compare", NULL, compare_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, 0, "win.compare", NULL);
 }
 
 static void
