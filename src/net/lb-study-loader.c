@@ -54,8 +54,9 @@ index_key (const char *study_uid)
 }
 
 static gboolean
-add_object (LbStudyContent *content,
-            GBytes         *body)
+add_object (LbStudyContent  *content,
+            GBytes          *body,
+            char           **out_sop_uid)
 {
   g_autoptr (GError) local_error = NULL;
   g_autoptr (LbDicomObject) object = NULL;
@@ -72,6 +73,8 @@ add_object (LbStudyContent *content,
       return FALSE;
     }
   meta = lb_dicom_object_get_meta (object);
+  if (out_sop_uid != NULL)
+    *out_sop_uid = g_strdup (meta->sop_instance_uid);
   if (g_strcmp0 (meta->sop_class_uid, KOS_SOP_CLASS) == 0)
     {
       LbKosInfo *info = lb_dicom_kos_parse (body, &local_error);
@@ -108,23 +111,15 @@ part_cb (const char  *content_type,
 {
   LoadData *d = user_data;
   g_autoptr (GError) cache_error = NULL;
+  g_autofree char *sop_uid = NULL;
 
-  if (!add_object (d->content, body) || d->cache == NULL)
+  if (!add_object (d->content, body, &sop_uid) || d->cache == NULL)
     return TRUE;
-  {
-    g_autoptr (LbDicomObject) object = NULL;
-    LbDicomLimits limits;
-
-    lb_dicom_limits_init_default (&limits);
-    object = lb_dicom_object_new_from_bytes (body, &limits, NULL);
-    if (object == NULL)
-      return TRUE;
-    /* A full disk or a broken cache costs the offline copy, nothing else. */
-    if (lb_store_cache_put (d->cache, lb_dicom_object_get_meta (object)->sop_instance_uid, body, &cache_error))
-      g_ptr_array_add (d->uids, g_strdup (lb_dicom_object_get_meta (object)->sop_instance_uid));
-    else
-      g_message ("Cannot cache an object: %s", cache_error->message);
-  }
+  /* A full disk or a broken cache costs the offline copy, nothing else. */
+  if (lb_store_cache_put (d->cache, sop_uid, body, &cache_error))
+    g_ptr_array_add (d->uids, g_steal_pointer (&sop_uid));
+  else
+    g_message ("Cannot cache an object: %s", cache_error->message);
   return TRUE;
 }
 
@@ -177,7 +172,7 @@ load_from_cache (LoadData *d)
       /* An evicted object makes the copy incomplete: better none. */
       if (object == NULL)
         return FALSE;
-      add_object (d->content, object);
+      add_object (d->content, object, NULL);
     }
   return d->content->images->len > 0;
 }

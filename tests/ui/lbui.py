@@ -21,6 +21,38 @@ APP_ID = "io.github.lightboxpacs.Lightbox"
 OBJECT_PATH = "/io/github/lightboxpacs/Lightbox"
 
 
+def orthanc_rest(path):
+    """GET from the harness Orthanc's own REST API (for checking the archive)."""
+    import urllib.request
+    with urllib.request.urlopen(os.environ["LIGHTBOX_TEST_ORTHANC_URL"] + path, timeout=30) as r:
+        return r.read()
+
+
+def orthanc_instances(study_uid, modality):
+    """Orthanc ids of the instances of one modality (KO, PR…) in a study."""
+    import json
+    out = []
+    for st in json.loads(orthanc_rest("/studies?expand")):
+        if st["MainDicomTags"].get("StudyInstanceUID") != study_uid:
+            continue
+        for series_id in st["Series"]:
+            series = json.loads(orthanc_rest("/series/" + series_id))
+            if series["MainDicomTags"].get("Modality") == modality:
+                out += series["Instances"]
+    return out
+
+
+def wait_until(pred, timeout, interval=0.3):
+    """Polls pred() until it is true or timeout seconds have passed."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        v = pred()
+        if v:
+            return v
+        time.sleep(interval)
+    return pred()
+
+
 class Tap:
     def __init__(self):
         self.n = 0

@@ -7,51 +7,26 @@ it "wound", add a text label, delete and undo, save with Ctrl+S; a CSPS
 reaches the archive with a POLYLINE and a TEXT (pydicom). Then a fresh app
 (a second workstation) opens the study and shows the presentation state
 applied: the outline's measurement in mm² and the text."""
-import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lbui  # noqa: E402  (first: it clears G_DEBUG before GLib is loaded)
 
 from gi.repository import Atspi  # noqa: E402
 
-ORTHANC = os.environ["LIGHTBOX_TEST_ORTHANC_URL"]
 JANE_NEWEST = "1.2.826.0.1.3680043.10.1379.9.1.4"
 NOTE = "It hurts more since Tuesday."
 TEXT = "Slough 20 %"
 
 
-def rest(path):
-    with urllib.request.urlopen(ORTHANC + path, timeout=30) as r:
-        return r.read()
-
-
 def pr_instances(study_uid):
-    """Orthanc ids of the PR instances in a study."""
-    out = []
-    for st in json.loads(rest("/studies?expand")):
-        if st["MainDicomTags"].get("StudyInstanceUID") != study_uid:
-            continue
-        for series_id in st["Series"]:
-            series = json.loads(rest("/series/" + series_id))
-            if series["MainDicomTags"].get("Modality") == "PR":
-                out += series["Instances"]
-    return out
+    return lbui.orthanc_instances(study_uid, "PR")
 
 
-def wait_until(pred, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        v = pred()
-        if v:
-            return v
-        time.sleep(0.3)
-    return pred()
 
 
 def xdo(*args):
@@ -164,12 +139,12 @@ try:
     app.key("ctrl+s")
     names = app.wait_for(lambda n: any(s and s.startswith("WOUND") for s in n), timeout=15)
     tap.ok(any(s and s.startswith("WOUND") for s in names), "the saved state is listed for the image")
-    prs = wait_until(lambda: pr_instances(JANE_NEWEST), timeout=60)
+    prs = lbui.wait_until(lambda: pr_instances(JANE_NEWEST), timeout=60)
     tap.ok(len(prs) == 1, "one presentation state reached the archive (%d)" % len(prs))
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "pr.dcm")
         with open(path, "wb") as f:
-            f.write(rest("/instances/%s/file" % prs[0]) if prs else b"")
+            f.write(lbui.orthanc_rest("/instances/%s/file" % prs[0]) if prs else b"")
         check = subprocess.run(["/usr/bin/python3", "-c", """
 import pydicom, sys
 ds = pydicom.dcmread(sys.argv[1])
@@ -201,7 +176,7 @@ print('POLYLINE' in types, any(t == sys.argv[3] for t in texts), any(t.startswit
     names = app.names()
     tap.ok(NOTE in names and "Save Annotations?" not in names, "Cancel stays on the study")
     app.key("ctrl+s")
-    prs = wait_until(lambda: len(pr_instances(JANE_NEWEST)) == 2 and pr_instances(JANE_NEWEST), timeout=60)
+    prs = lbui.wait_until(lambda: len(pr_instances(JANE_NEWEST)) == 2 and pr_instances(JANE_NEWEST), timeout=60)
     tap.ok(len(prs or []) == 2, "the second save reached the archive too")
     app.key("j")
     names = app.wait_for(lambda n: "Second try, taken before work." in n, timeout=30)

@@ -6,50 +6,24 @@ the next study load and the status change; the rejection note in the
 archive is a valid KOS (dciodvfy, pydicom). Then, with the archive frozen,
 approve a study: the decision waits in the outbox, the window says so, and
 it arrives once the archive answers again."""
-import json
 import os
 import signal
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lbui  # noqa: E402
 
-ORTHANC = os.environ["LIGHTBOX_TEST_ORTHANC_URL"]
 ORTHANC_PID = int(os.environ["LIGHTBOX_TEST_ORTHANC_PID"])
 JANE_NEWEST = "1.2.826.0.1.3680043.10.1379.9.1.4"
 
 
-def rest(path):
-    with urllib.request.urlopen(ORTHANC + path, timeout=30) as r:
-        return r.read()
-
-
 def ko_instances(study_uid):
-    """Orthanc ids of the KO instances in a study."""
-    found = json.loads(rest("/studies?expand"))
-    out = []
-    for st in found:
-        if st["MainDicomTags"].get("StudyInstanceUID") != study_uid:
-            continue
-        for series_id in st["Series"]:
-            series = json.loads(rest("/series/" + series_id))
-            if series["MainDicomTags"].get("Modality") == "KO":
-                out += series["Instances"]
-    return out
+    return lbui.orthanc_instances(study_uid, "KO")
 
 
-def wait_until(pred, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        v = pred()
-        if v:
-            return v
-        time.sleep(0.3)
-    return pred()
 
 
 tap = lbui.Tap()
@@ -86,12 +60,12 @@ try:
     tap.ok(any(x and x.startswith("Rejected by") and "Motion blur" in x for x in names),
            "worklist shows the study as rejected for motion blur")
 
-    kos = wait_until(lambda: ko_instances(JANE_NEWEST), timeout=60)
+    kos = lbui.wait_until(lambda: ko_instances(JANE_NEWEST), timeout=60)
     tap.ok(len(kos) == 1, "the rejection note reached the archive once (%d)" % len(kos))
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "kos.dcm")
         with open(path, "wb") as f:
-            f.write(rest("/instances/%s/file" % kos[0]) if kos else b"")
+            f.write(lbui.orthanc_rest("/instances/%s/file" % kos[0]) if kos else b"")
         v = subprocess.run(["dciodvfy", "-new", path], capture_output=True, text=True)
         errors = [l for l in v.stderr.splitlines() if l.startswith("Error")]
         tap.ok(kos and "KeyObjectSelectionDocument" in v.stderr and not errors,
@@ -123,7 +97,7 @@ print(title.CodeValue, title.CodingSchemeDesignator, ','.join(mods), len(refs))
     names = app.wait_for(lambda n: "1 waiting" not in n, timeout=90)
     tap.ok("1 waiting" not in names, "once the archive answers, the outbox empties")
     roe_dark = "1.2.826.0.1.3680043.10.1379.9.1.9"
-    kos = wait_until(lambda: ko_instances(roe_dark), timeout=30)
+    kos = lbui.wait_until(lambda: ko_instances(roe_dark), timeout=30)
     tap.ok(len(kos) == 1, "the approval arrived in the archive exactly once (%d)" % len(kos))
 
     # Meanwhile a colleague decides the study now open (the blurry one):
@@ -163,14 +137,14 @@ print(title.CodeValue, title.CodingSchemeDesignator, ','.join(mods), len(refs))
     names = app.wait_for(lambda n: "Already Reviewed" in n, timeout=20)
     tap.ok("Already Reviewed" in names, "the warning comes again for the retake")
     app.key("alt+s")
-    kos = wait_until(lambda: len(ko_instances(roe_blurry)) == 2, timeout=30)
+    kos = lbui.wait_until(lambda: len(ko_instances(roe_blurry)) == 2, timeout=30)
     tap.ok(kos, "sending anyway stores the retake request next to the approval")
     with tempfile.TemporaryDirectory() as tmp:
         texts = []
         for i in ko_instances(roe_blurry):
             path = os.path.join(tmp, i + ".dcm")
             with open(path, "wb") as f:
-                f.write(rest("/instances/%s/file" % i))
+                f.write(lbui.orthanc_rest("/instances/%s/file" % i))
             r = subprocess.run(["/usr/bin/python3", "-c", """
 import pydicom, sys
 ds = pydicom.dcmread(sys.argv[1])

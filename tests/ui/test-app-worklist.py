@@ -5,9 +5,7 @@ appears and lists the patient-generated fixture studies (not the CT one).
 Widgets are found through the accessibility tree (AT-SPI), as a screen
 reader would; a screenshot is saved for people to look at."""
 import os
-import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lbui  # noqa: E402
