@@ -255,7 +255,29 @@ lb_store_open (const char  *path,
     }
   g_chmod (path, 0600);
   sqlite3_busy_timeout (self->db, 5000);
-  if (!exec_sql (self, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;", error))
+  /* Switching a new database to WAL needs it to itself, and sqlite answers
+   * SQLITE_BUSY at once (without its busy handler) while another process
+   * — the app and lightbox-cli, say — opens it at the same moment: retry
+   * for as long as the busy timeout would have waited. */
+  for (int attempt = 0;; attempt++)
+    {
+      g_autoptr (GError) busy = NULL;
+
+      if (exec_sql (self, "PRAGMA journal_mode=WAL;", &busy))
+        break;
+      if (sqlite3_errcode (self->db) != SQLITE_BUSY && sqlite3_errcode (self->db) != SQLITE_LOCKED)
+        {
+          g_propagate_error (error, g_steal_pointer (&busy));
+          return NULL;
+        }
+      if (attempt >= 250)
+        {
+          g_propagate_error (error, g_steal_pointer (&busy));
+          return NULL;
+        }
+      g_usleep (20 * 1000);
+    }
+  if (!exec_sql (self, "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;", error))
     return NULL;
   if (!migrate (self, error))
     return NULL;

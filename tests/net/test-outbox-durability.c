@@ -70,8 +70,19 @@ test_kill_during_store (void)
   g_assert_no_error (error);
   /* Wait for the outbox row to be committed, then give the CLI time to
    * get into its request before killing it. */
-  while (!g_file_test (db, G_FILE_TEST_EXISTS) || count_pending (db) == 0)
-    g_usleep (20 * 1000);
+  {
+    /* Bounded: a CLI that failed before committing must fail the test, not
+     * hang it. */
+    gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+    while (!g_file_test (db, G_FILE_TEST_EXISTS) || count_pending (db) == 0)
+      {
+        g_main_context_iteration (NULL, FALSE);
+        g_assert_nonnull (g_subprocess_get_identifier (store));
+        g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+        g_usleep (20 * 1000);
+      }
+  }
   g_usleep (300 * 1000);
   g_subprocess_force_exit (store);
   g_subprocess_wait (store, NULL, &error);
