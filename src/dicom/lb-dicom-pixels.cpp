@@ -31,6 +31,60 @@ is_j2k (const char *ts)
 bool
 set_error (GError **error, int code, const char *format, ...) G_GNUC_PRINTF (3, 4);
 
+/* dcmtk 3.6.7's JPEG decoder first walks the frame's first fragment for
+ * the sample precision (DJCodecDecoder::scanJpegDataForBitDepth) and never
+ * steps past a TEM marker (FF01) met before the frame header: it spins
+ * forever. Walk every fragment the same way and refuse a stream that would
+ * make it spin; any other stream ends the walk as dcmtk's does. */
+bool
+jpeg_scan_would_hang (const Uint8 *p, Uint32 len)
+{
+  Uint32 offset = 0;
+
+  if (p == nullptr)
+    return false;
+  while (offset + 4 < len)
+    {
+      guint marker = ((guint) p[offset] << 8) | p[offset + 1];
+      guint seglen = ((guint) p[offset + 2] << 8) | p[offset + 3];
+
+      if (marker == 0xff01)
+        return true;
+      if ((marker >= 0xffc0 && marker <= 0xffcf && marker != 0xffc4 && marker != 0xffc8 && marker != 0xffcc))
+        return false;                     /* a frame header: dcmtk stops */
+      if (marker >= 0xffd0 && marker <= 0xffd9)
+        offset += 2;
+      else if (marker == 0xffff)
+        offset += 1;
+      else if (marker == 0xffc4 || marker == 0xffc8 || marker == 0xffcc || marker >= 0xffda)
+        offset += seglen + 2;
+      else if (p[offset] == 0xff && p[offset + 1] > 2 && p[offset + 1] <= 0xbf)
+        offset += 2;
+      else
+        return false;                     /* an invalid marker: dcmtk stops */
+    }
+  return false;
+}
+
+bool
+pixel_sequence_would_hang_dcmtk (DcmPixelSequence *seq)
+{
+  unsigned long n_items = seq->card ();
+
+  for (unsigned long i = 1; i < n_items; i++)
+    {
+      DcmPixelItem *item = nullptr;
+      Uint8 *p = nullptr;
+
+      if (seq->getItem (item, i).bad () || item == nullptr || item->getLength () == 0 ||
+          item->getUint8Array (p).bad ())
+        continue;
+      if (jpeg_scan_would_hang (p, item->getLength ()))
+        return true;
+    }
+  return false;
+}
+
 bool
 set_error (GError **error, int code, const char *format, ...)
 {
@@ -476,6 +530,16 @@ decode (LbDicomObject *object, guint frame, guint scale, GError **error)
         if (DcmCodecList::canChangeCoding (object->xfer, EXS_LittleEndianExplicit) == OFFalse)
           return set_error (error, LB_DICOM_ERROR_UNSUPPORTED, "no decoder for transfer syntax %s",
                             m->transfer_syntax_uid), nullptr;
+        if (g_str_has_prefix (m->transfer_syntax_uid, "1.2.840.10008.1.2.4.") &&
+            atoi (m->transfer_syntax_uid + strlen ("1.2.840.10008.1.2.4.")) < 80)
+          {
+            DcmPixelSequence *seq = nullptr;
+            if (px->getEncapsulatedRepresentation (object->xfer, nullptr, seq).bad () || seq == nullptr)
+              return set_error (error, LB_DICOM_ERROR_NO_PIXELS, "no encapsulated pixel data"), nullptr;
+            if (pixel_sequence_would_hang_dcmtk (seq))
+              return set_error (error, LB_DICOM_ERROR_MALFORMED,
+                                "JPEG stream has a TEM marker before its frame header"), nullptr;
+          }
         /* The codec writes whole words; keep the buffer size even. */
         native.resize (frame_bytes + (frame_bytes & 1));
         Uint32 start_fragment = 0;

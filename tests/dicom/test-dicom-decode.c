@@ -412,6 +412,41 @@ test_decode_scaled (void)
     }
 }
 
+/* A TEM marker before the frame header made dcmtk 3.6.7's JPEG decoder
+ * spin forever (found by fuzz-dicom): it is now a clear error. */
+static void
+test_decode_jpeg_tem_marker (void)
+{
+  g_autoptr (GError) error = NULL;
+  const char *argv[] = { "dcmcjpeg", "+ee", NULL, NULL, NULL };
+  g_autofree char *src = g_strdup_printf ("%s/gray12u-frames.dcm", tmpdir);
+  g_autofree char *jpe = g_strdup_printf ("%s/tem-jpe.dcm", tmpdir);
+  g_autofree char *bytes = NULL;
+  gsize len = 0;
+  guint patched = 0;
+
+  argv[2] = src;
+  argv[3] = jpe;
+  lb_test_run (argv, NULL, NULL, TRUE);
+  g_assert_true (g_file_get_contents (jpe, &bytes, &len, NULL));
+  /* Every frame's SOI is followed by a marker; make the first one TEM. */
+  for (gsize i = 0; i + 3 < len; i++)
+    if ((guint8) bytes[i] == 0xff && (guint8) bytes[i + 1] == 0xd8 && (guint8) bytes[i + 2] == 0xff)
+      {
+        bytes[i + 3] = 0x01;
+        patched++;
+      }
+  g_assert_cmpuint (patched, >, 0);
+
+  g_autoptr (GBytes) data = g_bytes_new_take (g_steal_pointer (&bytes), len);
+  g_autoptr (LbDicomObject) obj = lb_dicom_object_new_from_bytes (data, NULL, &error);
+  g_assert_no_error (error);
+  g_autoptr (LbPixelBuffer) buf = lb_dicom_object_decode_frame (obj, 0, &error);
+  g_assert_null (buf);
+  g_assert_error (error, LB_DICOM_ERROR, LB_DICOM_ERROR_MALFORMED);
+  g_assert_nonnull (strstr (error->message, "TEM"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -428,6 +463,7 @@ main (int argc, char *argv[])
       g_test_add_data_func (name, &cases[i], test_decode_case);
     }
   g_test_add_func ("/dicom/decode/scaled", test_decode_scaled);
+  g_test_add_func ("/dicom/decode/jpeg-tem-marker", test_decode_jpeg_tem_marker);
 
   int rc = g_test_run ();
   lb_test_remove_tree (tmpdir);
