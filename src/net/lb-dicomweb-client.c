@@ -605,6 +605,14 @@ send_cb (GObject      *source,
       g_object_unref (task);
       return;
     }
+  if (status == SOUP_STATUS_NOT_FOUND && status != req->extra_ok_status)
+    {
+      g_task_return_new_error (task, LB_NET_ERROR, LB_NET_ERROR_NOT_FOUND,
+                               "The archive at %s does not hold what was asked for (HTTP 404)",
+                               req->host);
+      g_object_unref (task);
+      return;
+    }
   if ((status < 200 || status >= 300) && status != req->extra_ok_status)
     {
       const char *reason = soup_message_get_reason_phrase (req->msg);

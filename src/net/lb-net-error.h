@@ -18,6 +18,7 @@ GQuark lb_net_error_quark (void);
  * @LB_NET_ERROR_TOO_LARGE: a reply exceeded a size limit
  * @LB_NET_ERROR_NOT_SUPPORTED: the archive lacks an (optional) endpoint
  * @LB_NET_ERROR_TIMEOUT: the archive stalled
+ * @LB_NET_ERROR_NOT_FOUND: the archive does not hold what was asked for (404)
  */
 typedef enum {
   LB_NET_ERROR_UNREACHABLE,
@@ -28,6 +29,7 @@ typedef enum {
   LB_NET_ERROR_TOO_LARGE,
   LB_NET_ERROR_NOT_SUPPORTED,
   LB_NET_ERROR_TIMEOUT,
+  LB_NET_ERROR_NOT_FOUND,
 } LbNetError;
 
 G_END_DECLS

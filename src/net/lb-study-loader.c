@@ -200,8 +200,8 @@ retrieve_cb (GObject      *source,
           return;
         }
       /* WADO-RS answers 404 for a study the archive does not hold. */
-      if (g_error_matches (error, LB_NET_ERROR, LB_NET_ERROR_HTTP) && strstr (error->message, "HTTP 404") != NULL)
-        g_task_return_new_error (task, LB_NET_ERROR, LB_NET_ERROR_HTTP,
+      if (g_error_matches (error, LB_NET_ERROR, LB_NET_ERROR_NOT_FOUND))
+        g_task_return_new_error (task, LB_NET_ERROR, LB_NET_ERROR_NOT_FOUND,
                                  "This study is not in the archive (it may have been deleted or moved)");
       else
         g_task_return_error (task, g_steal_pointer (&error));

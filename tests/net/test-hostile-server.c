@@ -434,7 +434,7 @@ test_multipart (void)
   expect_retrieve_error ("/json-instead", NULL, LB_NET_ERROR_BAD_RESPONSE);
   expect_retrieve_error ("/big-part", &limits, LB_NET_ERROR_TOO_LARGE);
   expect_retrieve_error ("/stall-body", NULL, LB_NET_ERROR_TIMEOUT);
-  expect_retrieve_error ("/e404", NULL, LB_NET_ERROR_HTTP);
+  expect_retrieve_error ("/e404", NULL, LB_NET_ERROR_NOT_FOUND);
 }
 
 static void

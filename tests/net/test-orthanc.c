@@ -4,6 +4,7 @@
 #include "lb-dicom-json.h"
 #include "lb-dicomweb-client.h"
 #include "lb-part10.h"
+#include "lb-study-loader.h"
 #include "lb-test-utils.h"
 
 /* Integration tests against the real Orthanc + DICOMweb plugin started by
@@ -196,6 +197,23 @@ collect_cb (const char *content_type, GBytes *body, gpointer user_data, GError *
   g_assert_true (lb_part10_peek_uids (body, NULL, &uid, NULL));
   g_ptr_array_add (user_data, g_steal_pointer (&uid));
   return TRUE;
+}
+
+/* A study the archive does not hold (deleted, moved): WADO-RS answers 404,
+ * which the loader reports as such, not as a generic HTTP failure. */
+static void
+test_missing_study (void)
+{
+  g_autoptr (LbDicomwebClient) client = make_client ();
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LbStudyContent) content = NULL;
+
+  lb_study_load_async (client, NULL, "1.2.826.0.1.3680043.10.1043.404", NULL, done_cb, &result);
+  content = lb_study_load_finish (client, wait_result (&result), &error);
+  g_assert_null (content);
+  g_assert_error (error, LB_NET_ERROR, LB_NET_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "not in the archive"));
 }
 
 static void
@@ -403,6 +421,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/net/orthanc/wado-frames", test_frames);
   g_test_add_func ("/net/orthanc/wado-rendered", test_rendered);
   g_test_add_func ("/net/orthanc/stow", test_stow);
+  g_test_add_func ("/net/orthanc/missing-study", test_missing_study);
   if (g_getenv ("LIGHTBOX_TEST_AUTH") != NULL)
     g_test_add_func ("/net/orthanc/wrong-password", test_wrong_password);
   status = g_test_run ();
