@@ -174,8 +174,8 @@ write_dicom (const char *path, const LbPixelBuffer *b, GError **error)
 
 /* A 4000 × 3000 "photo": skin-like light, a darker lesion, fine texture and
  * sensor-like noise, so the JPEG has a phone photo's size and detail. */
-static char *
-make_photo_jpeg (const char *dir, guint w, guint h, GError **error)
+char *
+lb_cli_bench_make_photo_jpeg (const char *dir, guint w, guint h, GError **error)
 {
   g_autofree char *ppm = g_build_filename (dir, "photo.ppm", NULL);
   char *jpg = g_build_filename (dir, "photo.jpg", NULL);
@@ -375,7 +375,7 @@ bench_first_pixels (int runs)
                   dir == NULL ? error->message : "djpeg not found (Debian package libjpeg-turbo-progs)");
       return 1;
     }
-  jpg = make_photo_jpeg (dir, pw, ph, &error);
+  jpg = lb_cli_bench_make_photo_jpeg (dir, pw, ph, &error);
   if (jpg == NULL || !g_file_get_contents (jpg, &contents, &length, &error))
     {
       g_printerr ("lightbox-cli bench render: cannot make the photo: %s\n", error->message);
