@@ -20,6 +20,7 @@ static const Bench benches[] = {
   { "render", lb_cli_bench_render, "window/level and pan/zoom frame times, 4096² 16-bit in 1920×1080" },
   { "decode", lb_cli_bench_decode, "12 MP JPEG (full, 1/4) and 4096² 16-bit (raw, JPEG-LS) decode vs djpeg/dcmj2pnm" },
   { "memory", lb_cli_bench_memory, "resident memory with four 12 MP photos open side by side vs dcmj2pnm" },
+  { "startup", lb_cli_bench_startup, "cold start to a usable window with a cached worklist (needs a display)" },
   { "net", lb_cli_bench_net, "QIDO parse + model of 10,000 studies; WADO-RS throughput vs curl" },
 };
 

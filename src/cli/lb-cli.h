@@ -17,6 +17,7 @@ int lb_cli_render (int argc, char **argv);
 int lb_cli_bench_decode (int argc, char **argv);
 int lb_cli_bench_render (int argc, char **argv);
 int lb_cli_bench_memory (int argc, char **argv);
+int lb_cli_bench_startup (int argc, char **argv);
 /* A phone-like 4:2:0 q92 JPEG of @w × @h drawn in @dir (cjpeg); its path. */
 char *lb_cli_bench_make_photo_jpeg (const char *dir, guint w, guint h, GError **error);
 int lb_cli_fetch (int argc, char **argv);
