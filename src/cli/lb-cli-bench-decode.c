@@ -22,20 +22,6 @@ typedef struct {
   guint scale;
 } OursArgs;
 
-static int
-cmp_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
-
-static double
-median (double *v, guint n)
-{
-  qsort (v, n, sizeof *v, cmp_double);
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 /* Ours: read the file, parse, decode — what the viewer does for a click. */
 static gboolean
 run_ours (const OursArgs *a, double *ms)
@@ -73,7 +59,7 @@ time_ours (const OursArgs *a, guint runs)
   for (guint i = 0; i < runs; i++)
     if (!run_ours (a, &v[i]))
       return NAN;
-  return median (v, runs);
+  return lb_cli_median (v, runs);
 }
 
 static double
@@ -85,7 +71,7 @@ time_peer (const char * const *argv, guint runs)
   for (guint i = 0; i < runs; i++)
     if (!run_peer (argv, &v[i]))
       return NAN;
-  return median (v, runs);
+  return lb_cli_median (v, runs);
 }
 
 static void

@@ -21,20 +21,6 @@
 #define BENCH_STUDY "1.2.826.0.1.3680043.10.1043.9.0"
 #define BENCH_SERIES BENCH_STUDY ".1"
 
-static int
-cmp_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
-
-static double
-median (double *v, guint n)
-{
-  qsort (v, n, sizeof *v, cmp_double);
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 static char *
 synthetic_qido (guint n)
 {
@@ -94,7 +80,7 @@ bench_qido (void)
       g_error ("bench: the study scanner gave up on the synthetic reply");
   }
   {
-    double m = median (ms, G_N_ELEMENTS (ms)), r = median (ref_ms, G_N_ELEMENTS (ref_ms));
+    double m = lb_cli_median (ms, G_N_ELEMENTS (ms)), r = lb_cli_median (ref_ms, G_N_ELEMENTS (ref_ms));
 
     g_print ("qido-parse-model: %u studies (%.1f MiB JSON): median %.1f ms of %u runs (budget 300 ms)\n",
              N_STUDIES, len / 1048576.0, m, (guint) G_N_ELEMENTS (ms));
@@ -166,7 +152,7 @@ bench_wado (const char *server)
         g_printerr ("lightbox-cli bench net: expected 50 instances, got %u\n", n);
     }
   {
-    double l = median (lb_ms, G_N_ELEMENTS (lb_ms)), c = median (curl_ms, G_N_ELEMENTS (curl_ms));
+    double l = lb_cli_median (lb_ms, G_N_ELEMENTS (lb_ms)), c = lb_cli_median (curl_ms, G_N_ELEMENTS (curl_ms));
     g_print ("wado-retrieve-series: 50 instances, %.1f MiB of parts (%.1f MiB body)\n",
              lb_bytes / 1048576.0, curl_bytes / 1048576.0);
     g_print ("  lightbox: median %.1f ms (%.0f MiB/s)\n", l, lb_bytes / 1048576.0 / (l / 1000));

@@ -20,21 +20,6 @@
  * render), as the viewport does it, next to djpeg decoding the same JPEG.
  */
 
-static int
-cmp_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static double
-median (double *v, guint n)
-{
-  qsort (v, n, sizeof *v, cmp_double);
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 static double
 now_ms (void)
 {
@@ -442,10 +427,10 @@ bench_first_pixels (int runs)
         }
     }
 
-  m_total = median (total, runs);
-  m_full = median (full, runs);
-  m_peer = median (peer, runs);
-  m_peer4 = median (peer4, runs);
+  m_total = lb_cli_median (total, runs);
+  m_full = lb_cli_median (full, runs);
+  m_peer = lb_cli_median (peer, runs);
+  m_peer4 = lb_cli_median (peer4, runs);
   g_print ("\nfirst pixels: %u×%u JPEG (q92, 4:2:0, %.1f MB) wrapped as XC, file → 8-bit %d×%d frame, "
            "median of %d\n", pw, ph, g_bytes_get_size (photo) / 1e6, vw, vh, runs);
   {
@@ -455,12 +440,12 @@ bench_first_pixels (int runs)
     g_autofree char *cold_note = g_strdup_printf ("open %.0f ms, decode %.0f ms", cold_open, cold_decode);
     g_autofree char *vs_quarter = g_strdup_printf ("%.2f× our first pixels", m_peer4 / MAX (m_total, 1e-3));
 
-    print_row ("open (read + parse)", median (open, runs), NULL);
-    print_row (decode_label, median (decode, runs), NULL);
-    print_row ("table + render at fit", median (render, runs), NULL);
+    print_row ("open (read + parse)", lb_cli_median (open, runs), NULL);
+    print_row (decode_label, lb_cli_median (decode, runs), NULL);
+    print_row ("table + render at fit", lb_cli_median (render, runs), NULL);
     print_row ("first pixels", m_total, budget);
     print_row ("  first open in the process", cold, cold_note);
-    print_row ("  with a full decode on the other core", median (busy, runs), NULL);
+    print_row ("  with a full decode on the other core", lb_cli_median (busy, runs), NULL);
     print_row ("full detail: decode, pyramid, render", m_full, NULL);
     g_print ("peer: djpeg (libjpeg-turbo) of the same JPEG to /dev/null, process start included, "
              "median of %d\n", runs);
@@ -527,7 +512,7 @@ lb_cli_bench_render (int argc, char **argv)
       body; \
       t[i_] = now_ms () - s_; \
     } \
-    result = median (t, iterations); \
+    result = lb_cli_median (t, iterations); \
   } G_STMT_END
 
   /* W/L change at fit: a new combined table, then every device pixel. */
@@ -613,7 +598,7 @@ lb_cli_bench_render (int argc, char **argv)
             }
           p[i] = now_ms () - s;
         }
-      peer = median (p, MAX (peer_runs, 1));
+      peer = lb_cli_median (p, MAX (peer_runs, 1));
       g_print ("peer: dcmtk dcmj2pnm +Ww C W +Syv %d (DicomImage: load, window, scale, write), median of %d\n",
                vh, MAX (peer_runs, 1));
       g_print ("  per window change                        %8.2f ms  (%.0f× our W/L frame at fit)\n",

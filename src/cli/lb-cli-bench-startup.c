@@ -27,21 +27,6 @@
 
 #define BENCH_SERVER "http://127.0.0.1:9/dicom-web"
 
-static int
-cmp_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static double
-median (double *v, guint n)
-{
-  qsort (v, n, sizeof *v, cmp_double);
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 static char *
 study_json (guint i)
 {
@@ -224,10 +209,10 @@ lb_cli_bench_startup (int argc, char **argv)
     printf ("lightbox-cli bench startup — %s, cached worklist of %d studies; median of %d runs, ms\n\n",
             app, n_studies, runs);
     printf ("  first run (not in the median)            ready %7.1f   exit %7.1f\n", first_ready, first_wall);
-    printf ("  spawn → first frame with the worklist    %7.1f   (budget 400)\n", median (ready, runs));
-    printf ("  spawn → exit, same runs                  %7.1f\n", median (wall, runs));
-    printf ("  peer: the same binary, --version only    %7.1f   ratio %.1f\n", median (peer, runs),
-            median (ready, runs) / MAX (median (peer, runs), 0.1));
+    printf ("  spawn → first frame with the worklist    %7.1f   (budget 400)\n", lb_cli_median (ready, runs));
+    printf ("  spawn → exit, same runs                  %7.1f\n", lb_cli_median (wall, runs));
+    printf ("  peer: the same binary, --version only    %7.1f   ratio %.1f\n", lb_cli_median (peer, runs),
+            lb_cli_median (ready, runs) / MAX (lb_cli_median (peer, runs), 0.1));
     rc = 0;
   }
 

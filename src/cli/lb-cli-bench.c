@@ -6,9 +6,28 @@
 
 #include "lb-cli.h"
 
+#include <stdlib.h>
+
 /* lightbox-cli bench TOPIC: the benchmarks behind DESIGN.md's budgets.
  * Each topic reports medians and a ratio against a peer measured in the
  * same run. */
+
+static int
+cmp_double (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* The median of @n values; sorts @v in place. */
+double
+lb_cli_median (double *v,
+               guint   n)
+{
+  qsort (v, n, sizeof *v, cmp_double);
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
 
 typedef struct {
   const char *name;

@@ -30,6 +30,7 @@ int lb_cli_export (int argc, char **argv);
 /* Drains the outbox once, printing a line per object; the exit status. */
 int lb_cli_drain (LbOutboxSender *sender);
 int lb_cli_bench (int argc, char **argv);
+double lb_cli_median (double *v, guint n);
 int lb_cli_bench_net (int argc, char **argv);
 
 /* Connection options shared by the network subcommands (lb-cli-query.c). */
