@@ -9,11 +9,13 @@
 #include "lb-compare-view.h"
 #include "lb-dicom-json.h"
 #include "lb-dicomweb-client.h"
+#include "lb-export-dialog.h"
 #include "lb-outbox-sender.h"
 #include "lb-quality-task.h"
 #include "lb-review.h"
 #include "lb-server-settings.h"
 #include "lb-store.h"
+#include "lb-store-audit.h"
 #include "lb-study-loader.h"
 #include "lb-study-view.h"
 #include "lb-worklist-view.h"
@@ -1031,6 +1033,115 @@ compare_action (GtkWidget  *widget,
   lb_compare_view_open (self->compare_view, self->client, self->store, study);
 }
 
+/* Marks each exported image "For Patient" in the archive: one Key Object
+ * Selection per study (a KOS never spans studies), through the outbox. */
+static gboolean
+share_exported (LbWindow  *self,
+                GPtrArray *images)
+{
+  g_autoptr (GHashTable) studies = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                          (GDestroyNotify) g_ptr_array_unref);
+  g_autofree char *reviewer = reviewer_name (self);
+  GHashTableIter iter;
+  GPtrArray *group;
+  gboolean ok = TRUE;
+
+  for (guint i = 0; i < images->len; i++)
+    {
+      LbDicomObject *image = g_ptr_array_index (images, i);
+      const char *study = lb_dicom_object_get_meta (image)->study_uid;
+
+      group = g_hash_table_lookup (studies, study);
+      if (group == NULL)
+        {
+          group = g_ptr_array_new ();
+          g_hash_table_insert (studies, (gpointer) study, group);
+        }
+      g_ptr_array_add (group, image);
+    }
+  g_hash_table_iter_init (&iter, studies);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &group))
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GBytes) kos = NULL;
+      g_autofree char *uid = NULL;
+
+      kos = lb_review_build_kos (group, LB_DECISION_SHARE, LB_REASON_NONE, NULL, reviewer, NULL, &uid, &error);
+      if (kos == NULL || self->sender == NULL || lb_outbox_sender_enqueue (self->sender, kos, &error) <= 0)
+        {
+          g_autofree char *msg = g_strdup_printf (_("Could not mark the images as shared: %s"),
+                                                  error != NULL ? error->message : _("no local database"));
+          adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (msg));
+          ok = FALSE;
+          continue;
+        }
+      audit (self, "decision", uid);
+    }
+  update_outbox_label (self);
+  return ok;
+}
+
+static void
+exported_cb (LbWindow       *self,
+             const char     *uri,
+             gboolean        identity_left_out,
+             gboolean        share,
+             LbExportDialog *dialog)
+{
+  GPtrArray *images = lb_export_dialog_get_images (dialog);
+  g_autoptr (GPtrArray) uids = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *user = reviewer_name (self);
+
+  for (guint i = 0; i < images->len; i++)
+    g_ptr_array_add (uids, (gpointer) lb_dicom_object_get_meta (g_ptr_array_index (images, i))->sop_instance_uid);
+  g_ptr_array_add (uids, NULL);
+  if (self->store == NULL ||
+      !lb_store_audit_export (self->store, user, uri, (const char *const *) uids->pdata, identity_left_out, &error))
+    g_warning ("The export was saved but not recorded in the audit log: %s",
+               error != NULL ? error->message : "no local database");
+  if (share && !share_exported (self, images))
+    return;
+  adw_toast_overlay_add_toast (self->toast_overlay,
+                               adw_toast_new (share ? _("Export saved and marked as shared with the patient")
+                                                    : _("Export saved")));
+}
+
+/* Ctrl+E: the comparison's images, or the study's current image (its
+ * marks stay in the study view: exported without them). */
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  LbWindow *self = LB_WINDOW (widget);
+  const char *page = gtk_stack_get_visible_child_name (self->study_pane);
+  g_autoptr (GPtrArray) images = NULL;
+  g_autoptr (GPtrArray) annotations = NULL;
+  g_autofree char *change_label = NULL;
+  LbExportDialog *dialog;
+
+  if (g_strcmp0 (page, "compare") == 0)
+    {
+      if (!lb_compare_view_get_export (self->compare_view, &images, &annotations, &change_label))
+        {
+          adw_toast_overlay_add_toast (self->toast_overlay,
+                                       adw_toast_new (_("Compare two to four visits first, then export")));
+          return;
+        }
+    }
+  else if (g_strcmp0 (page, "study") == 0 && lb_study_view_get_current (self->study_view) != NULL)
+    {
+      images = g_ptr_array_new_with_free_func ((GDestroyNotify) lb_dicom_object_unref);
+      g_ptr_array_add (images, lb_dicom_object_ref (lb_study_view_get_current (self->study_view)));
+    }
+  else
+    return;
+  dialog = lb_export_dialog_new (GTK_WINDOW (self), images, annotations, change_label);
+  g_signal_connect_object (dialog, "exported", G_CALLBACK (exported_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 lb_window_class_init (LbWindowClass *klass)
 {
@@ -1072,6 +1183,8 @@ lb_window_class_init (LbWindowClass *klass)
                                        "win.refresh", NULL);
   gtk_widget_class_install_action (widget_class, "win.compare", NULL, compare_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, 0, "win.compare", NULL);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
 }
 
 static void
