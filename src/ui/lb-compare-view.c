@@ -575,15 +575,38 @@ step_action (GtkWidget  *widget,
 }
 
 static void
+show_selection_count (LbCompareView *self)
+{
+  guint n = 0;
+  g_autofree char *visits = NULL;
+  g_autofree char *text = NULL;
+
+  for (guint i = 0; i < self->visits->len; i++)
+    n += ((LbVisit *) g_ptr_array_index (self->visits, i))->selected;
+  visits = g_strdup_printf (ngettext ("%u visit", "%u visits", self->visits->len), self->visits->len);
+  /* Translators: "4 visits, 2 selected" */
+  text = g_strdup_printf (_("%s, %u selected"), visits, n);
+  gtk_label_set_text (self->timeline_status, text);
+}
+
+static void
+toggle_visit (LbCompareView *self,
+              LbVisit       *visit)
+{
+  visit->selected = !visit->selected;
+  gtk_check_button_set_active (visit->check, visit->selected);
+  show_selection_count (self);
+}
+
+static void
 row_activated_cb (LbCompareView *self,
                   GtkListBoxRow *row)
 {
-  LbVisit *visit = row_visit (row);
-
-  visit->selected = !visit->selected;
-  gtk_check_button_set_active (visit->check, visit->selected);
+  toggle_visit (self, row_visit (row));
 }
 
+/* Space toggles the row with the focus (the first when the list itself has
+ * it); Enter compares. */
 static gboolean
 timeline_key_cb (GtkEventControllerKey *controller,
                  guint                  keyval,
@@ -591,10 +614,27 @@ timeline_key_cb (GtkEventControllerKey *controller,
                  GdkModifierType        state,
                  LbCompareView         *self)
 {
-  if ((keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter || keyval == GDK_KEY_ISO_Enter) &&
-      (state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SHIFT_MASK)) == 0)
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SHIFT_MASK)) != 0)
+    return FALSE;
+  if (keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter || keyval == GDK_KEY_ISO_Enter)
     {
       compare (self);
+      return TRUE;
+    }
+  if (keyval == GDK_KEY_space || keyval == GDK_KEY_KP_Space)
+    {
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+      GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+      GtkWidget *row = focus != NULL ? gtk_widget_get_ancestor (focus, GTK_TYPE_LIST_BOX_ROW) : NULL;
+
+      if (row == NULL || gtk_widget_get_parent (row) != GTK_WIDGET (self->timeline))
+        {
+          row = GTK_WIDGET (gtk_list_box_get_row_at_index (self->timeline, 0));
+          if (row == NULL)
+            return TRUE;
+          gtk_widget_grab_focus (row);
+        }
+      toggle_visit (self, row_visit (GTK_LIST_BOX_ROW (row)));
       return TRUE;
     }
   return FALSE;
