@@ -212,20 +212,73 @@ unlink_panes (LbCompareView *self)
   g_ptr_array_set_size (self->bindings, 0);
 }
 
+static gboolean
+scale_up (GBinding     *binding,
+          const GValue *from,
+          GValue       *to,
+          gpointer      user_data)
+{
+  g_value_set_double (to, g_value_get_double (from) * *(double *) user_data);
+  return TRUE;
+}
+
+static gboolean
+scale_down (GBinding     *binding,
+            const GValue *from,
+            GValue       *to,
+            gpointer      user_data)
+{
+  g_value_set_double (to, g_value_get_double (from) / *(double *) user_data);
+  return TRUE;
+}
+
+/* Zoom and centre are in image pixels; images of different sizes (a 12 MP
+ * photo beside 3 MP ones) are linked by their widths, so every pane shows
+ * the same part of its photo at the same size. */
+static double
+width_ratio (LbPane *hub,
+             LbPane *pane)
+{
+  guint hub_width, width;
+
+  if (hub->visit == NULL || hub->visit->image == NULL || pane->visit == NULL || pane->visit->image == NULL)
+    return 1;
+  hub_width = lb_dicom_object_get_meta (hub->visit->image)->columns;
+  width = lb_dicom_object_get_meta (pane->visit->image)->columns;
+  return hub_width > 0 && width > 0 ? (double) width / hub_width : 1;
+}
+
 static void
 link_properties (LbCompareView     *self,
-                 const char *const *properties)
+                 const char *const *properties,
+                 gboolean           scaled)
 {
   LbPane *hub = g_ptr_array_index (self->panes, 0);
 
   for (guint i = 1; i < self->panes->len; i++)
     {
       LbPane *pane = g_ptr_array_index (self->panes, i);
+      double ratio = width_ratio (hub, pane);
 
       for (guint p = 0; properties[p] != NULL; p++)
-        g_ptr_array_add (self->bindings,
-                         g_object_bind_property (hub->viewport, properties[p], pane->viewport, properties[p],
-                                                 G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE));
+        {
+          GBinding *binding;
+
+          if (!scaled)
+            binding = g_object_bind_property (hub->viewport, properties[p], pane->viewport, properties[p],
+                                              G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+          else
+            {
+              gboolean is_zoom = g_str_equal (properties[p], "zoom");
+
+              binding = g_object_bind_property_full (hub->viewport, properties[p], pane->viewport, properties[p],
+                                                     G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE,
+                                                     is_zoom ? scale_down : scale_up,
+                                                     is_zoom ? scale_up : scale_down,
+                                                     g_memdup2 (&ratio, sizeof ratio), g_free);
+            }
+          g_ptr_array_add (self->bindings, binding);
+        }
     }
 }
 
@@ -241,11 +294,11 @@ link_toggled_cb (LbCompareView *self)
   if (self->panes->len < 2)
     return;
   if (gtk_toggle_button_get_active (self->link_view))
-    link_properties (self, view_props);
+    link_properties (self, view_props, TRUE);
   if (gtk_toggle_button_get_active (self->link_window))
-    link_properties (self, window_props);
+    link_properties (self, window_props, FALSE);
   if (gtk_toggle_button_get_active (self->link_rotation))
-    link_properties (self, rotation_props);
+    link_properties (self, rotation_props, FALSE);
 }
 
 /* The newest presentation state of @image among the study's, or NULL. */
@@ -693,7 +746,15 @@ study_loaded_cb (GObject      *source,
                                   meta->body_part);
   g_strstrip (visit->group);
   update_labels (self);
-  show_compared (self);
+  /* Unlinked while the image arrives; linked again by its size. */
+  for (guint i = 0; i < self->panes->len; i++)
+    if (((LbPane *) g_ptr_array_index (self->panes, i))->visit == visit)
+      {
+        unlink_panes (self);
+        show_compared (self);
+        link_toggled_cb (self);
+        break;
+      }
   update_change (self);
 }
 
