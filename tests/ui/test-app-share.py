@@ -204,14 +204,23 @@ try:
     names = app.names()
     tap.ok("Note for the patient" in names and "Leave out name and ID" in names and
            "Mark as shared with the patient in the archive" in names, "note, identity and share controls")
-    switches = [n for n in app.walk() if n.get_name() in ("Leave out name and ID",
-                                                         "Mark as shared with the patient in the archive")
-                and n.get_role_name() not in ("label", "list item")]
+    switches = []
+    for n in app.walk():
+        try:
+            if n.get_role_name() in ("switch", "toggle button", "check box"):
+                switches.append(n)
+        except Exception:
+            pass
 
     def is_on(node):
         st = node.get_state_set()
         return st.contains(lbui.Atspi.StateType.CHECKED) or st.contains(lbui.Atspi.StateType.PRESSED)
-    state = {n.get_name(): (n.get_role_name(), is_on(n)) for n in switches}
+    state = {}
+    for n in switches:
+        # Labelled by its row's title (GTK may repeat it in the name).
+        for title in ("Leave out name and ID", "Mark as shared with the patient in the archive"):
+            if n.get_name().startswith(title):
+                state.setdefault(title, (n.get_role_name(), is_on(n)))
     tap.ok(state.get("Leave out name and ID", ("", False))[1] and
            not state.get("Mark as shared with the patient in the archive", ("", True))[1],
            "leave out name and ID is on, mark as shared is off by default: %s" % state)
