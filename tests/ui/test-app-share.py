@@ -104,6 +104,21 @@ def percent_text(p):
     return ("−%d %%" % -v) if v < 0 else ("+%d %%" % v if v > 0 else "0 %")
 
 
+def press(node):
+    """Activates a button or switch through AT-SPI, as a screen reader would."""
+    try:
+        return node.do_action(0)
+    except Exception as e:
+        print("# do_action: %s" % e)
+        return False
+
+
+def png_size(path):
+    with open(path, "rb") as f:
+        head = f.read(24)
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
 def pdf_text(path, *args):
     r = subprocess.run(["pdftotext", "-enc", "UTF-8"] + list(args) + [path, "-"],
                        capture_output=True, text=True, timeout=60)
@@ -183,6 +198,22 @@ try:
     tap.ok(len(after) == 2 and after != before and after[0] == after[1],
            "zooming one zooms both: %s → %s" % (before, after))
 
+    # Link zoom & pan off: zooming the focused side leaves the other.
+    toggle = app.find(role="push button", name="Link zoom & pan")
+    was_on = toggle is not None and toggle.get_state_set().contains(lbui.Atspi.StateType.PRESSED)
+    tap.ok(toggle is not None and was_on and press(toggle), "the Link zoom & pan toggle is on and can be switched off")
+    time.sleep(0.5)
+    before = zoom_labels(app)
+    app.key("plus")
+    time.sleep(1.5)
+    after = zoom_labels(app)
+    tap.ok(len(after) == 2 and after[0] != before[0] and after[1] == before[1],
+           "unlinked, only the focused side zooms: %s → %s" % (before, after))
+    press(toggle)
+    time.sleep(1.0)
+    relinked = zoom_labels(app)
+    tap.ok(len(relinked) == 2 and relinked[0] == relinked[1], "linked again, both agree: %s" % relinked)
+
     # The change panel: the areas made above, and the change.
     values = lbui.wait_until(lambda: labels(app, suffix=" mm²"), timeout=20) or []
     numbers = sorted(float(re.sub(r"[^0-9.]", "", v)) for v in values)
@@ -258,18 +289,68 @@ try:
         tap.ok("doe" not in everything and "jane" not in everything and PATIENT_ID not in everything,
                "neither the name nor the ID in the text or the metadata")
 
+    # From the study view: the current image alone, as PNG, marked as
+    # shared: a For Patient KOS reaches the archive.
+    kos_before = len(lbui.orthanc_instances(STUDY % 4, "KO"))
+    app.key("Escape")
+    names = app.wait_for(lambda n: NOTE in n, timeout=15)
+    time.sleep(1.0)
+    app.key("ctrl+e")
+    dialog = find_window(app, "Export for the Patient")
+    tap.ok(dialog is not None, "Ctrl+E in the study view opens the export dialog")
+    share = None
+    for n in app.walk():
+        try:
+            if n.get_role_name() == "check box" and n.get_name().startswith("Mark as shared"):
+                share = n
+        except Exception:
+            pass
+    tap.ok(share is not None and press(share), "mark as shared is switched on")
+    time.sleep(1.0)
+    out_png = os.path.join(tmp, "for-patient.png")
+    app.key("ctrl+s")
+    chooser = find_window(app, "Save Export")
+    time.sleep(1.0)
+    app.key("ctrl+a")
+    subprocess.run(["xdotool", "type", "--delay", "20", out_png], check=True, timeout=60)
+    time.sleep(0.5)
+    app.key("Return")
+    written = lbui.wait_until(lambda: os.path.exists(out_png) and os.path.getsize(out_png) > 1000, timeout=60)
+    tap.ok(written and png_size(out_png) == (1684, 1190),
+           "a .png name writes a 1684 × 1190 PNG (%s)" % (png_size(out_png) if written else None,))
+    kos = lbui.wait_until(lambda: len(lbui.orthanc_instances(STUDY % 4, "KO")) > kos_before
+                          and lbui.orthanc_instances(STUDY % 4, "KO"), timeout=60) or []
+    tap.ok(len(kos) == kos_before + 1, "one more KOS in the study (%d → %d)" % (kos_before, len(kos)))
+    titles = []
+    for k in kos:
+        path = os.path.join(tmp, "kos.dcm")
+        with open(path, "wb") as f:
+            f.write(lbui.orthanc_rest("/instances/%s/file" % k))
+        r = subprocess.run(["/usr/bin/python3", "-c", """
+import pydicom, sys
+ds = pydicom.dcmread(sys.argv[1])
+refs = [i.ReferencedSOPInstanceUID for s in ds.CurrentRequestedProcedureEvidenceSequence
+        for se in s.ReferencedSeriesSequence for i in se.ReferencedSOPSequence]
+print(ds.ConceptNameCodeSequence[0].CodeValue, ' '.join(refs))
+""", path], capture_output=True, text=True, timeout=60)
+        titles.append(r.stdout.strip() or r.stderr.strip()[-200:])
+    tap.ok(("113007 " + IMAGE % 4) in titles, "it is a For Patient selection of the image: %s" % titles)
+
     # The audit log: who, which images, where, identity left out.
     db = os.path.join(app.data_dir, "lightbox", "lightbox.db")
     rows = []
     try:
         con = sqlite3.connect("file:%s?mode=ro" % db, uri=True, timeout=10)
         rows = con.execute("SELECT event, user, server, object_uids FROM audit"
-                           " WHERE event LIKE 'export%'").fetchall()
+                           " WHERE event LIKE 'export%' ORDER BY id").fetchall()
         con.close()
     except sqlite3.Error as e:
         print("# audit: %s" % e)
-    row = rows[0] if len(rows) == 1 else ("", "", "", "")
-    tap.ok(len(rows) == 1 and row[0] == "export-anonymous", "one audit record, identity left out: %s" % rows)
+    row = rows[0] if len(rows) == 2 else ("", "", "", "")
+    tap.ok(len(rows) == 2 and row[0] == "export-anonymous", "an audit record per export, identity left out: %s"
+           % rows)
+    tap.ok(len(rows) == 2 and rows[1][3] == IMAGE % 4 and rows[1][2].endswith("/for-patient.png"),
+           "the study view's export names its one image and the PNG")
     tap.ok(IMAGE % 1 in row[3] and IMAGE % 4 in row[3], "it names both exported images")
     tap.ok(row[2].startswith("file://") and row[2].endswith("/for-patient.pdf") and row[1] != "",
            "it says where and who: %r %r" % (row[2], row[1]))
