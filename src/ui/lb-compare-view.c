@@ -739,6 +739,9 @@ study_loaded_cb (GObject      *source,
     {
       visit->annotations = lb_annotation_set_new_from_presentation_state (state);
       lb_annotation_set_set_image_from_dicom (visit->annotations, visit->image);
+      /* A mark moved in a pane is measured again in the change panel. */
+      g_signal_connect_object (visit->annotations, "changed", G_CALLBACK (update_change), self,
+                               G_CONNECT_SWAPPED);
     }
   meta = lb_dicom_object_get_meta (visit->image);
   g_free (visit->group);

@@ -272,7 +272,8 @@ plain_error (const GError *error)
 
 /* The page is made in a private temporary file, then copied into place: a
  * full disk or a refused folder is reported in GIO's words, and a failed
- * copy leaves the old file (or none) rather than half a PDF. */
+ * copy leaves the old file (or none) rather than half a PDF. The temporary
+ * file is in the user's temporary folder, not beside the destination. */
 static void
 write_thread (GTask        *task,
               gpointer      source_object,
@@ -286,6 +287,7 @@ write_thread (GTask        *task,
   g_autofree char *contents = NULL;
   gsize length = 0;
   g_autoptr (GFile) dest = NULL;
+  gboolean existed;
   int fd;
 
   job_options (job, &options);
@@ -306,8 +308,12 @@ write_thread (GTask        *task,
     }
   g_remove (tmp);
   dest = g_file_new_for_path (job->path);
+  existed = g_file_query_exists (dest, NULL);
   if (!g_file_replace_contents (dest, contents, length, NULL, FALSE, G_FILE_CREATE_PRIVATE, NULL, NULL, &error))
     {
+      /* GIO writes a new file in place: what a full disk left of it goes. */
+      if (!existed)
+        g_file_delete (dest, NULL, NULL);
       g_task_return_error (task, error);
       return;
     }

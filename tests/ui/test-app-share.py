@@ -259,6 +259,31 @@ try:
     subprocess.run(["xdotool", "type", "--delay", "40", MY_NOTE], check=True, timeout=60)
     time.sleep(1.5)
     app.screenshot("ui-share-export-dialog.png")
+    # A full disk (a 64 KiB tmpfs, where this test may mount one): the
+    # dialog says so in plain words and stays open.
+    full = tempfile.mkdtemp(prefix="lightbox-full-")
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", full],
+                             capture_output=True).returncode == 0
+    if mounted:
+        app.key("ctrl+s")
+        find_window(app, "Save Export")
+        time.sleep(1.0)
+        app.key("ctrl+a")
+        subprocess.run(["xdotool", "type", "--delay", "20", os.path.join(full, "for-patient.pdf")],
+                       check=True, timeout=60)
+        time.sleep(0.5)
+        app.key("Return")
+        message = "Could not save the export: No space left on device"
+        names = app.wait_for(lambda n: message in n, timeout=60)
+        tap.ok(message in names, "a full disk is said in plain words in the dialog")
+        still = find_window(app, "Export for the Patient", timeout=2) is not None
+        left = os.listdir(full)
+        tap.ok(still and left == [], "the dialog stays open (%s) and no half file is left (%s)" % (still, left))
+        app.screenshot("ui-share-export-disk-full.png")
+        subprocess.run(["umount", full], capture_output=True)
+    else:
+        tap.ok(True, "a full disk is said in plain words # SKIP cannot mount a small tmpfs here")
+        tap.ok(True, "the dialog stays open # SKIP cannot mount a small tmpfs here")
     out = os.path.join(tmp, "for-patient.pdf")
     app.key("ctrl+s")
     chooser = find_window(app, "Save Export")
