@@ -350,19 +350,27 @@ show_compared (LbCompareView *self)
     pane_show (g_ptr_array_index (self->panes, i));
 }
 
-static gboolean
-zoom_to_text (GBinding     *binding,
-              const GValue *from,
-              GValue       *to,
-              gpointer      user_data)
+/* Under each image: its zoom, and its turn and mirror when it has them,
+ * so the links can be seen (and read by a screen reader). */
+static void
+update_pane_status (LbPane *pane)
 {
-  g_value_take_string (to, g_strdup_printf (_("Zoom %.0f %%"), g_value_get_double (from) * 100));
-  return TRUE;
+  g_autoptr (GString) text = g_string_new (NULL);
+  int rotation = lb_viewport_get_rotation (pane->viewport);
+
+  g_string_printf (text, _("Zoom %.0f %%"), lb_viewport_get_zoom (pane->viewport) * 100);
+  if (rotation != 0)
+    /* Translators: appended to "Zoom 50 %" */
+    g_string_append_printf (text, _(" · turned %d°"), rotation);
+  if (lb_viewport_get_flip_horizontal (pane->viewport))
+    g_string_append (text, _(" · mirrored"));
+  gtk_label_set_text (pane->zoom, text->str);
 }
 
 static void
 pane_free (LbPane *pane)
 {
+  g_signal_handlers_disconnect_by_data (pane->viewport, pane);
   lb_viewport_set_annotation_overlay (pane->viewport, NULL);
   g_clear_object (&pane->overlay);
   g_clear_object (&pane->box);
@@ -390,8 +398,10 @@ pane_new (void)
   gtk_widget_add_css_class (GTK_WIDGET (pane->zoom), "dim-label");
   gtk_widget_add_css_class (GTK_WIDGET (pane->zoom), "numeric");
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (pane->zoom));
-  g_object_bind_property_full (pane->viewport, "zoom", pane->zoom, "label", G_BINDING_SYNC_CREATE,
-                               zoom_to_text, NULL, NULL, NULL);
+  g_signal_connect_swapped (pane->viewport, "notify::zoom", G_CALLBACK (update_pane_status), pane);
+  g_signal_connect_swapped (pane->viewport, "notify::rotation", G_CALLBACK (update_pane_status), pane);
+  g_signal_connect_swapped (pane->viewport, "notify::flip-horizontal", G_CALLBACK (update_pane_status), pane);
+  update_pane_status (pane);
 
   /* The marks are shown, not edited, here: the study view edits them. */
   pane->overlay = lb_annotation_overlay_new ();

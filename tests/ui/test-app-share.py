@@ -214,6 +214,27 @@ try:
     relinked = zoom_labels(app)
     tap.ok(len(relinked) == 2 and relinked[0] == relinked[1], "linked again, both agree: %s" % relinked)
 
+    # Link rotation: Ctrl+R turns both; unlinked, only the focused one.
+    app.key("ctrl+r")
+    turned = lbui.wait_until(lambda: all("turned 90°" in z for z in zoom_labels(app)) and zoom_labels(app),
+                             timeout=10) or zoom_labels(app)
+    tap.ok(len(turned) == 2 and all("turned 90°" in z for z in turned), "Ctrl+R turns both images: %s" % turned)
+    rotation = app.find(role="push button", name="Link rotation")
+    tap.ok(rotation is not None and press(rotation), "Link rotation can be switched off")
+    time.sleep(0.5)
+    app.key("ctrl+r")
+    time.sleep(1.0)
+    turned = zoom_labels(app)
+    tap.ok(len(turned) == 2 and "turned 180°" in turned[0] and "turned 90°" in turned[1],
+           "unlinked, only the focused image turns: %s" % turned)
+    press(rotation)
+    time.sleep(1.0)
+    turned = zoom_labels(app)
+    tap.ok(len(turned) == 2 and all("turned 180°" in z for z in turned),
+           "linked again, the other follows the first: %s" % turned)
+    app.key("ctrl+r", "ctrl+r")
+    time.sleep(1.0)
+
     # The change panel: the areas made above, and the change.
     values = lbui.wait_until(lambda: labels(app, suffix=" mm²"), timeout=20) or []
     numbers = sorted(float(re.sub(r"[^0-9.]", "", v)) for v in values)
@@ -381,5 +402,7 @@ print(ds.ConceptNameCodeSequence[0].CodeValue, ' '.join(refs))
            "it says where and who: %r %r" % (row[2], row[1]))
 finally:
     status = app.quit()
+    import shutil
+    shutil.rmtree(tmp, ignore_errors=True)
 tap.ok(status == 0, "app exits cleanly (status %s)" % status)
 sys.exit(tap.done())
