@@ -1126,7 +1126,7 @@ export_action (GtkWidget  *widget,
       if (!lb_compare_view_get_export (self->compare_view, &images, &annotations, &change_label))
         {
           adw_toast_overlay_add_toast (self->toast_overlay,
-                                       adw_toast_new (_("Compare two to four visits first, then export")));
+                                       adw_toast_new (_("Nothing to export yet: compare two to four visits and wait for their images")));
           return;
         }
     }
