@@ -9,6 +9,8 @@
 
 #include "lb-dicom.h"
 #include "lb-export.h"
+#include "lb-review.h"
+#include "lb-store-audit.h"
 
 /* The preview page is rendered at this many pixels per point, then scaled
  * to the widget: sharp enough on a 2× screen for a page about 560 pt wide. */
@@ -35,6 +37,11 @@ struct _LbExportDialog
   GCancellable *cancellable;   /* previews only: a write always finishes */
   GtkFileChooserNative *chooser;
   gboolean saving;
+
+  LbStore *store;              /* the audit log */
+  LbOutboxSender *sender;      /* For Patient selections go out through it */
+  char *server;
+  char *user;
 };
 
 G_DEFINE_FINAL_TYPE (LbExportDialog, lb_export_dialog, ADW_TYPE_WINDOW)
@@ -320,6 +327,83 @@ write_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
+/* Marks each exported image "For Patient" in the archive: one Key Object
+ * Selection per study (a KOS never spans studies), committed to the outbox
+ * like a decision. Returns the first failure's message, or NULL. */
+static char *
+share_exported (LbExportDialog *self)
+{
+  g_autoptr (GHashTable) studies = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                          (GDestroyNotify) g_ptr_array_unref);
+  GHashTableIter iter;
+  GPtrArray *group;
+  char *failure = NULL;
+
+  for (guint i = 0; i < self->images->len; i++)
+    {
+      LbDicomObject *image = g_ptr_array_index (self->images, i);
+      const char *study = lb_dicom_object_get_meta (image)->study_uid;
+
+      group = g_hash_table_lookup (studies, study);
+      if (group == NULL)
+        {
+          group = g_ptr_array_new ();
+          g_hash_table_insert (studies, (gpointer) study, group);
+        }
+      g_ptr_array_add (group, image);
+    }
+  g_hash_table_iter_init (&iter, studies);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &group))
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GBytes) kos = NULL;
+      g_autofree char *uid = NULL;
+
+      kos = lb_review_build_kos (group, LB_DECISION_SHARE, LB_REASON_NONE, NULL, self->user, NULL, &uid, &error);
+      if (kos == NULL || self->sender == NULL || lb_outbox_sender_enqueue (self->sender, kos, &error) <= 0)
+        {
+          if (failure == NULL)
+            failure = g_strdup (error != NULL ? error->message : _("no local database"));
+          continue;
+        }
+      if (self->store != NULL)
+        lb_store_audit_append (self->store, "decision", self->user, self->server, uid, NULL);
+    }
+  return failure;
+}
+
+/* Every export is audited (DESIGN.md): who, which images, where, and
+ * whether the name and ID were left out. */
+static char *
+record_export (LbExportDialog *self,
+               const char     *uri,
+               gboolean        identity_left_out,
+               gboolean        share)
+{
+  g_autoptr (GPtrArray) uids = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *failure = NULL;
+
+  for (guint i = 0; i < self->images->len; i++)
+    {
+      LbDicomObject *image = g_ptr_array_index (self->images, i);
+
+      g_ptr_array_add (uids, (gpointer) lb_dicom_object_get_meta (image)->sop_instance_uid);
+    }
+  g_ptr_array_add (uids, NULL);
+  if (self->store == NULL ||
+      !lb_store_audit_export (self->store, self->user, uri, (const char *const *) uids->pdata, identity_left_out,
+                              &error))
+    g_warning ("The export was saved but not recorded in the audit log: %s",
+               error != NULL ? error->message : "no local database");
+  if (!share)
+    return g_strdup (_("Export saved"));
+  failure = share_exported (self);
+  if (failure != NULL)
+    return g_strdup_printf (_("Export saved, but it could not be marked as shared: %s"), failure);
+  return g_strdup (_("Export saved and marked as shared with the patient"));
+}
+
 static void
 write_done_cb (GObject      *source,
                GAsyncResult *result,
@@ -330,6 +414,7 @@ write_done_cb (GObject      *source,
   g_autoptr (GError) error = NULL;
   g_autoptr (GFile) file = NULL;
   g_autofree char *uri = NULL;
+  g_autofree char *message = NULL;
 
   self->saving = FALSE;
   gtk_widget_set_sensitive (self->save_button, TRUE);
@@ -343,7 +428,8 @@ write_done_cb (GObject      *source,
     }
   file = g_file_new_for_path (job->path);
   uri = g_file_get_uri (file);
-  g_signal_emit (self, signals[EXPORTED], 0, uri, job->leave_out, gtk_switch_get_active (self->share));
+  message = record_export (self, uri, job->leave_out, gtk_switch_get_active (self->share));
+  g_signal_emit (self, signals[EXPORTED], 0, message);
   gtk_window_destroy (GTK_WINDOW (self));
 }
 
@@ -447,6 +533,10 @@ lb_export_dialog_dispose (GObject *object)
   g_clear_pointer (&self->annotations, g_ptr_array_unref);
   g_clear_pointer (&self->change_label, g_free);
   g_clear_pointer (&self->page, cairo_surface_destroy);
+  g_clear_object (&self->store);
+  g_clear_object (&self->sender);
+  g_clear_pointer (&self->server, g_free);
+  g_clear_pointer (&self->user, g_free);
 
   G_OBJECT_CLASS (lb_export_dialog_parent_class)->dispose (object);
 }
@@ -461,9 +551,10 @@ lb_export_dialog_class_init (LbExportDialogClass *klass)
   object_class->dispose = lb_export_dialog_dispose;
   window_class->close_request = lb_export_dialog_close_request;
 
-  /* exported (uri, identity-left-out, share): the file is written. */
+  /* exported (message): the file is written and audited; @message says
+   * so to the user, and whether the images were marked as shared. */
   signals[EXPORTED] = g_signal_new ("exported", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
-                                    NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_BOOLEAN, G_TYPE_BOOLEAN);
+                                    NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/lb-export-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, LbExportDialog, preview);
@@ -540,6 +631,30 @@ lb_export_dialog_new (GtkWindow  *parent,
     update_preview_cb (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->note));
   return self;
+}
+
+/**
+ * lb_export_dialog_set_archive:
+ * @store: (nullable): the local database holding the audit log
+ * @sender: (nullable): the outbox, for "mark as shared"
+ * @server: (nullable): the archive, as decisions name it in the audit log
+ * @user: the reviewer's name, as decisions use it
+ */
+void
+lb_export_dialog_set_archive (LbExportDialog *self,
+                              LbStore        *store,
+                              LbOutboxSender *sender,
+                              const char     *server,
+                              const char     *user)
+{
+  g_return_if_fail (LB_IS_EXPORT_DIALOG (self));
+
+  g_set_object (&self->store, store);
+  g_set_object (&self->sender, sender);
+  g_free (self->server);
+  self->server = g_strdup (server);
+  g_free (self->user);
+  self->user = g_strdup (user);
 }
 
 /**

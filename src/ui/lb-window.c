@@ -15,7 +15,6 @@
 #include "lb-review.h"
 #include "lb-server-settings.h"
 #include "lb-store.h"
-#include "lb-store-audit.h"
 #include "lb-study-loader.h"
 #include "lb-study-view.h"
 #include "lb-worklist-view.h"
@@ -1033,78 +1032,12 @@ compare_action (GtkWidget  *widget,
   lb_compare_view_open (self->compare_view, self->client, self->store, study);
 }
 
-/* Marks each exported image "For Patient" in the archive: one Key Object
- * Selection per study (a KOS never spans studies), through the outbox. */
-static gboolean
-share_exported (LbWindow  *self,
-                GPtrArray *images)
-{
-  g_autoptr (GHashTable) studies = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                                          (GDestroyNotify) g_ptr_array_unref);
-  g_autofree char *reviewer = reviewer_name (self);
-  GHashTableIter iter;
-  GPtrArray *group;
-  gboolean ok = TRUE;
-
-  for (guint i = 0; i < images->len; i++)
-    {
-      LbDicomObject *image = g_ptr_array_index (images, i);
-      const char *study = lb_dicom_object_get_meta (image)->study_uid;
-
-      group = g_hash_table_lookup (studies, study);
-      if (group == NULL)
-        {
-          group = g_ptr_array_new ();
-          g_hash_table_insert (studies, (gpointer) study, group);
-        }
-      g_ptr_array_add (group, image);
-    }
-  g_hash_table_iter_init (&iter, studies);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &group))
-    {
-      g_autoptr (GError) error = NULL;
-      g_autoptr (GBytes) kos = NULL;
-      g_autofree char *uid = NULL;
-
-      kos = lb_review_build_kos (group, LB_DECISION_SHARE, LB_REASON_NONE, NULL, reviewer, NULL, &uid, &error);
-      if (kos == NULL || self->sender == NULL || lb_outbox_sender_enqueue (self->sender, kos, &error) <= 0)
-        {
-          g_autofree char *msg = g_strdup_printf (_("Could not mark the images as shared: %s"),
-                                                  error != NULL ? error->message : _("no local database"));
-          adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (msg));
-          ok = FALSE;
-          continue;
-        }
-      audit (self, "decision", uid);
-    }
-  update_outbox_label (self);
-  return ok;
-}
-
 static void
-exported_cb (LbWindow       *self,
-             const char     *uri,
-             gboolean        identity_left_out,
-             gboolean        share,
-             LbExportDialog *dialog)
+exported_cb (LbWindow   *self,
+             const char *message)
 {
-  GPtrArray *images = lb_export_dialog_get_images (dialog);
-  g_autoptr (GPtrArray) uids = g_ptr_array_new ();
-  g_autoptr (GError) error = NULL;
-  g_autofree char *user = reviewer_name (self);
-
-  for (guint i = 0; i < images->len; i++)
-    g_ptr_array_add (uids, (gpointer) lb_dicom_object_get_meta (g_ptr_array_index (images, i))->sop_instance_uid);
-  g_ptr_array_add (uids, NULL);
-  if (self->store == NULL ||
-      !lb_store_audit_export (self->store, user, uri, (const char *const *) uids->pdata, identity_left_out, &error))
-    g_warning ("The export was saved but not recorded in the audit log: %s",
-               error != NULL ? error->message : "no local database");
-  if (share && !share_exported (self, images))
-    return;
-  adw_toast_overlay_add_toast (self->toast_overlay,
-                               adw_toast_new (share ? _("Export saved and marked as shared with the patient")
-                                                    : _("Export saved")));
+  update_outbox_label (self);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
 }
 
 /* Ctrl+E: the comparison's images, or the study's current image (its
@@ -1119,6 +1052,7 @@ export_action (GtkWidget  *widget,
   g_autoptr (GPtrArray) images = NULL;
   g_autoptr (GPtrArray) annotations = NULL;
   g_autofree char *change_label = NULL;
+  g_autofree char *reviewer = reviewer_name (self);
   LbExportDialog *dialog;
 
   if (g_strcmp0 (page, "compare") == 0)
@@ -1126,7 +1060,8 @@ export_action (GtkWidget  *widget,
       if (!lb_compare_view_get_export (self->compare_view, &images, &annotations, &change_label))
         {
           adw_toast_overlay_add_toast (self->toast_overlay,
-                                       adw_toast_new (_("Nothing to export yet: compare two to four visits and wait for their images")));
+                                       adw_toast_new (_("Nothing to export yet: compare two to four visits "
+                                                        "and wait for their images")));
           return;
         }
     }
@@ -1138,6 +1073,7 @@ export_action (GtkWidget  *widget,
   else
     return;
   dialog = lb_export_dialog_new (GTK_WINDOW (self), images, annotations, change_label);
+  lb_export_dialog_set_archive (dialog, self->store, self->sender, server_key (self), reviewer);
   g_signal_connect_object (dialog, "exported", G_CALLBACK (exported_cb), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
 }
