@@ -60,6 +60,7 @@ typedef struct {
   char *note;
   char *change_label;
   gboolean leave_out;
+  gboolean share;              /* writing: mark as shared afterwards */
   LbExportFormat format;
   char *path;                  /* writing: the destination */
   guint serial;                /* preview: which request */
@@ -112,6 +113,7 @@ job_new (LbExportDialog *self)
   job->note = dup_note (self);
   job->change_label = g_strdup (self->change_label);
   job->leave_out = gtk_switch_get_active (self->leave_out);
+  job->share = gtk_switch_get_active (self->share);
   job->format = adw_combo_row_get_selected (self->format) == 1 ? LB_EXPORT_FORMAT_PNG : LB_EXPORT_FORMAT_PDF;
   return job;
 }
@@ -331,7 +333,8 @@ write_thread (GTask        *task,
  * Selection per study (a KOS never spans studies), committed to the outbox
  * like a decision. Returns the first failure's message, or NULL. */
 static char *
-share_exported (LbExportDialog *self)
+share_exported (LbExportDialog *self,
+                Job            *job)
 {
   g_autoptr (GHashTable) studies = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                                           (GDestroyNotify) g_ptr_array_unref);
@@ -339,9 +342,9 @@ share_exported (LbExportDialog *self)
   GPtrArray *group;
   char *failure = NULL;
 
-  for (guint i = 0; i < self->images->len; i++)
+  for (guint i = 0; i < job->n; i++)
     {
-      LbDicomObject *image = g_ptr_array_index (self->images, i);
+      LbDicomObject *image = job->images[i].image;
       const char *study = lb_dicom_object_get_meta (image)->study_uid;
 
       group = g_hash_table_lookup (studies, study);
@@ -376,34 +379,35 @@ share_exported (LbExportDialog *self)
  * whether the name and ID were left out. */
 static char *
 record_export (LbExportDialog *self,
-               const char     *uri,
-               gboolean        identity_left_out,
-               gboolean        share)
+               Job            *job,
+               const char     *uri)
 {
   g_autoptr (GPtrArray) uids = g_ptr_array_new ();
   g_autoptr (GError) error = NULL;
   g_autofree char *failure = NULL;
 
-  for (guint i = 0; i < self->images->len; i++)
+  for (guint i = 0; i < job->n; i++)
     {
-      LbDicomObject *image = g_ptr_array_index (self->images, i);
+      LbDicomObject *image = job->images[i].image;
 
       g_ptr_array_add (uids, (gpointer) lb_dicom_object_get_meta (image)->sop_instance_uid);
     }
   g_ptr_array_add (uids, NULL);
   if (self->store == NULL ||
-      !lb_store_audit_export (self->store, self->user, uri, (const char *const *) uids->pdata, identity_left_out,
+      !lb_store_audit_export (self->store, self->user, uri, (const char *const *) uids->pdata, job->leave_out,
                               &error))
     g_warning ("The export was saved but not recorded in the audit log: %s",
                error != NULL ? error->message : "no local database");
-  if (!share)
+  if (!job->share)
     return g_strdup (_("Export saved"));
-  failure = share_exported (self);
+  failure = share_exported (self, job);
   if (failure != NULL)
     return g_strdup_printf (_("Export saved, but it could not be marked as shared: %s"), failure);
   return g_strdup (_("Export saved and marked as shared with the patient"));
 }
 
+/* The export is recorded even if the dialog went meanwhile (the
+ * application quit): the record and the outbox do not need its widgets. */
 static void
 write_done_cb (GObject      *source,
                GAsyncResult *result,
@@ -415,20 +419,28 @@ write_done_cb (GObject      *source,
   g_autoptr (GFile) file = NULL;
   g_autofree char *uri = NULL;
   g_autofree char *message = NULL;
+  gboolean disposed = self->save_button == NULL;
 
   self->saving = FALSE;
-  gtk_widget_set_sensitive (self->save_button, TRUE);
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       g_autofree char *cause = plain_error (error);
       g_autofree char *text = g_strdup_printf (_("Could not save the export: %s"), cause);
 
-      show_status (self, text, TRUE);
+      if (disposed)
+        g_warning ("%s", text);
+      else
+        {
+          gtk_widget_set_sensitive (self->save_button, TRUE);
+          show_status (self, text, TRUE);
+        }
       return;
     }
   file = g_file_new_for_path (job->path);
   uri = g_file_get_uri (file);
-  message = record_export (self, uri, job->leave_out, gtk_switch_get_active (self->share));
+  message = record_export (self, job, uri);
+  if (disposed)
+    return;
   g_signal_emit (self, signals[EXPORTED], 0, message);
   gtk_window_destroy (GTK_WINDOW (self));
 }
@@ -533,12 +545,22 @@ lb_export_dialog_dispose (GObject *object)
   g_clear_pointer (&self->annotations, g_ptr_array_unref);
   g_clear_pointer (&self->change_label, g_free);
   g_clear_pointer (&self->page, cairo_surface_destroy);
-  g_clear_object (&self->store);
-  g_clear_object (&self->sender);
-  g_clear_pointer (&self->server, g_free);
-  g_clear_pointer (&self->user, g_free);
 
   G_OBJECT_CLASS (lb_export_dialog_parent_class)->dispose (object);
+}
+
+/* Kept until the end: a write still running records the export with them. */
+static void
+lb_export_dialog_finalize (GObject *object)
+{
+  LbExportDialog *self = LB_EXPORT_DIALOG (object);
+
+  g_clear_object (&self->store);
+  g_clear_object (&self->sender);
+  g_free (self->server);
+  g_free (self->user);
+
+  G_OBJECT_CLASS (lb_export_dialog_parent_class)->finalize (object);
 }
 
 static void
@@ -549,6 +571,7 @@ lb_export_dialog_class_init (LbExportDialogClass *klass)
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = lb_export_dialog_dispose;
+  object_class->finalize = lb_export_dialog_finalize;
   window_class->close_request = lb_export_dialog_close_request;
 
   /* exported (message): the file is written and audited; @message says
