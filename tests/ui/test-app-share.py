@@ -38,13 +38,14 @@ def area_mm2(visit):
     return w * h * MM_PER_PX * MM_PER_PX
 
 
-def make_presentation_state(visit, tmp):
-    """A calibrated "wound" rectangle on the visit's photo, into the archive."""
+def make_presentation_state(visit, tmp, outline=None, created=None):
+    """A calibrated "wound" rectangle on the visit's photo, into the archive;
+    @created ("YYYYMMDD") backdates its Presentation Creation Date."""
     ids = lbui.orthanc_instances(STUDY % visit, "XC")
     image = os.path.join(tmp, "image-%d.dcm" % visit)
     with open(image, "wb") as f:
         f.write(lbui.orthanc_rest("/instances/%s/file" % ids[0]))
-    w, h = OUTLINES[visit]
+    w, h = outline or OUTLINES[visit]
     x0, y0 = 1000 - w / 2, 750 - h / 2
     annotations = {
         "version": 1,
@@ -54,12 +55,19 @@ def make_presentation_state(visit, tmp):
              "points": [[x0, y0], [x0 + w, y0], [x0 + w, y0 + h], [x0, y0 + h]]},
         ],
     }
-    path = os.path.join(tmp, "a-%d.json" % visit)
+    path = os.path.join(tmp, "a-%d-%s.json" % (visit, created))
     with open(path, "w") as f:
         json.dump(annotations, f)
-    pr = os.path.join(tmp, "pr-%d.dcm" % visit)
+    pr = os.path.join(tmp, "pr-%d-%s.dcm" % (visit, created))
     subprocess.run([os.environ["LIGHTBOX_CLI"], "present", image, "--annotations", path, "--out", pr,
                     "--label", "wound", "--creator", "Test^Nurse"], check=True, timeout=60)
+    if created:
+        subprocess.run(["/usr/bin/python3", "-c", """
+import pydicom, sys
+ds = pydicom.dcmread(sys.argv[1])
+ds.PresentationCreationDate = sys.argv[2]
+ds.save_as(sys.argv[1])
+""", pr, created], check=True, timeout=60)
     with open(pr, "rb") as f:
         req = urllib.request.Request(os.environ["LIGHTBOX_TEST_ORTHANC_URL"] + "/instances", data=f.read(),
                                      headers={"Content-Type": "application/dicom"}, method="POST")
@@ -129,6 +137,9 @@ tap = lbui.Tap()
 tmp = tempfile.mkdtemp(prefix="lightbox-share-")
 for visit in OUTLINES:
     tap.ok(make_presentation_state(visit, tmp), "a calibrated wound outline of visit %d is in the archive" % visit)
+# An older state of the last photo with another outline: the newest wins.
+tap.ok(make_presentation_state(4, tmp, outline=(200, 200), created="20200101"),
+       "an older presentation state of visit 4 (400 mm²) is in the archive too")
 
 full = None
 app = lbui.App(["--server", os.environ["LIGHTBOX_TEST_DICOMWEB_URL"]])
