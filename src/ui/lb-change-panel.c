@@ -123,8 +123,12 @@ static void
 lb_change_panel_dispose (GObject *object)
 {
   LbChangePanel *self = LB_CHANGE_PANEL (object);
+  GtkWidget *child;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), LB_TYPE_CHANGE_PANEL);
+  /* The template's box has no id, so the template does not unparent it. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_pointer (&self->change, lb_change_table_free);
 
   G_OBJECT_CLASS (lb_change_panel_parent_class)->dispose (object);
