@@ -147,6 +147,13 @@ update_labels (LbCompareView *self)
       g_autofree char *title = pane->visit != NULL ? visit_title (self, pane->visit) : NULL;
 
       gtk_label_set_text (pane->title, title != NULL ? title : "");
+      if (title != NULL)
+        {
+          /* Translators: the accessible name of one image of a comparison */
+          g_autofree char *name = g_strdup_printf (_("Image of %s"), title);
+
+          gtk_accessible_update_property (GTK_ACCESSIBLE (pane->viewport), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+        }
     }
 }
 

@@ -173,6 +173,10 @@ try:
     tap.ok(len(panes) == 4 and len(xs) == 2 and len(ys) == 2,
            "laid out in two columns and two rows (x %s, y %s)" % (xs, ys))
     tap.ok("Link rotation" in names, "a Link rotation toggle is shown")
+    images = [n.get_name() for n in app.walk()
+              if n.get_role_name() == "image" and n.get_name().startswith("Image of ")]
+    tap.ok(sorted(images) == sorted("Image of " + t for t in TITLES),
+           "each viewport is named by its visit: %s" % images)
     app.screenshot("ui-share-2x2.png")
 
     # Alt+→ in the first (focused) pane: the next newer visit; Alt+← back.
