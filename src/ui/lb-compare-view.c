@@ -623,7 +623,9 @@ step_action (GtkWidget  *widget,
     {
       LbVisit *visit = g_ptr_array_index (self->visits, i);
 
-      if (g_strcmp0 (visit->group, pane->visit->group) == 0)
+      /* A visit whose photo is not (yet) there is passed over: the pane
+       * must never show one visit's title over another's photo. */
+      if (visit->image != NULL && g_strcmp0 (visit->group, pane->visit->group) == 0)
         {
           next = visit;
           break;
