@@ -15,6 +15,7 @@
 #include "lb-annotation-pr.h"
 #include "lb-cli.h"
 #include "lb-store.h"
+#include "lb-store-audit.h"
 #include "lb-dicom.h"
 #include "lb-export.h"
 
@@ -163,21 +164,21 @@ lb_cli_export (int argc, char **argv)
     }
   status = 0;
 
-  /* Every export is audited (DESIGN.md): who, which objects, when. */
+  /* Every export is audited (DESIGN.md): who, which objects, when, where. */
   {
     g_autoptr (LbStore) store = NULL;
-    g_autoptr (GString) uids = g_string_new (NULL);
     g_autoptr (GError) audit_error = NULL;
+    g_autoptr (GFile) file = g_file_new_for_commandline_arg (out);
+    g_autofree char *uri = g_file_get_uri (file);
+    const char *uids[LB_EXPORT_MAX_IMAGES + 1] = { NULL };
 
     if (db == NULL)
       db = lb_store_default_path ();
     for (guint i = 0; i < n; i++)
-      g_string_append_printf (uids, "%s%s", i ? "\\" : "",
-                              lb_dicom_object_get_meta (images[i].image)->sop_instance_uid);
+      uids[i] = lb_dicom_object_get_meta (images[i].image)->sop_instance_uid;
     store = lb_store_open (db, &audit_error);
     if (store == NULL ||
-        !lb_store_audit_append (store, leave_out ? "export-anonymous" : "export", g_get_user_name (),
-                                NULL, uids->str, &audit_error))
+        !lb_store_audit_export (store, g_get_user_name (), uri, uids, leave_out, &audit_error))
       {
         g_printerr ("lightbox-cli export: the export was written but not recorded in the audit log: %s\n",
                     audit_error->message);

@@ -5,15 +5,21 @@
 
 #include <glib/gi18n.h>
 
+#include "lb-annotation-overlay.h"
+#include "lb-annotation-pr.h"
+#include "lb-change-panel.h"
 #include "lb-change.h"
 #include "lb-dicom.h"
 #include "lb-study-loader.h"
 #include "lb-viewport.h"
 
+#define MAX_PANES 4
+
 /* One study of the patient's timeline. */
 typedef struct {
   LbStudy       *study;
   LbDicomObject *image;      /* first image, once loaded */
+  LbAnnotationSet *annotations; /* the image's newest presentation state's, or NULL */
   char          *group;      /* "L LEG", "" until the image is loaded */
   GDate          date;
   gboolean       selected;
@@ -22,6 +28,16 @@ typedef struct {
   GtkLabel      *interval;
   GtkLabel      *part;
 } LbVisit;
+
+/* One image of the comparison. */
+typedef struct {
+  GtkWidget           *box;
+  GtkLabel            *title;
+  LbViewport          *viewport;
+  GtkLabel            *zoom;
+  LbAnnotationOverlay *overlay;
+  LbVisit             *visit;     /* shown, or NULL while none is set */
+} LbPane;
 
 struct _LbCompareView
 {
@@ -33,12 +49,9 @@ struct _LbCompareView
   GtkListBox *timeline;
   GtkToggleButton *link_view;
   GtkToggleButton *link_window;
-  GtkLabel *left_title;
-  GtkLabel *right_title;
-  LbViewport *left;
-  LbViewport *right;
-  GtkLabel *left_zoom;
-  GtkLabel *right_zoom;
+  GtkToggleButton *link_rotation;
+  GtkGrid *grid;
+  LbChangePanel *change_panel;
 
   LbDicomwebClient *client;
   LbStore *cache;
@@ -46,9 +59,9 @@ struct _LbCompareView
   char *birth_date;
   GCancellable *cancellable;
   GPtrArray *visits;           /* LbVisit, oldest first */
-  LbVisit *compared[2];
-  GPtrArray *view_bindings;    /* GBinding: zoom, center */
-  GPtrArray *window_bindings;  /* GBinding: window centre and width */
+  GPtrArray *panes;            /* LbPane, in reading order; the first is the hub of the links */
+  GPtrArray *bindings;         /* GBinding between the first pane and the others */
+  char *change_label;          /* the measurement the change panel shows, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (LbCompareView, lb_compare_view, GTK_TYPE_WIDGET)
@@ -58,6 +71,7 @@ visit_free (LbVisit *visit)
 {
   g_clear_object (&visit->study);
   g_clear_pointer (&visit->image, lb_dicom_object_unref);
+  g_clear_object (&visit->annotations);
   g_free (visit->group);
   g_free (visit);
 }
@@ -127,12 +141,20 @@ update_labels (LbCompareView *self)
     }
   gtk_list_box_invalidate_sort (self->timeline);
   gtk_list_box_invalidate_headers (self->timeline);
-  for (guint i = 0; i < 2; i++)
-    if (self->compared[i] != NULL)
-      {
-        g_autofree char *title = visit_title (self, self->compared[i]);
-        gtk_label_set_text (i == 0 ? self->left_title : self->right_title, title);
-      }
+  for (guint i = 0; i < self->panes->len; i++)
+    {
+      LbPane *pane = g_ptr_array_index (self->panes, i);
+      g_autofree char *title = pane->visit != NULL ? visit_title (self, pane->visit) : NULL;
+
+      gtk_label_set_text (pane->title, title != NULL ? title : "");
+      if (title != NULL)
+        {
+          /* Translators: the accessible name of one image of a comparison */
+          g_autofree char *name = g_strdup_printf (_("Image of %s"), title);
+
+          gtk_accessible_update_property (GTK_ACCESSIBLE (pane->viewport), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+        }
+    }
 }
 
 static LbVisit *
@@ -190,59 +212,328 @@ header_rows (GtkListBoxRow *row,
 }
 
 static void
-set_link (LbCompareView *self,
-          GPtrArray     *bindings,
-          gboolean       linked,
-          const char    *const *properties)
+unlink_panes (LbCompareView *self)
 {
-  for (guint i = 0; i < bindings->len; i++)
-    g_binding_unbind (g_ptr_array_index (bindings, i));
-  g_ptr_array_set_size (bindings, 0);
-  if (!linked)
-    return;
-  for (guint i = 0; properties[i] != NULL; i++)
-    g_ptr_array_add (bindings,
-                     g_object_bind_property (self->left, properties[i], self->right, properties[i],
-                                             G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE));
+  for (guint i = 0; i < self->bindings->len; i++)
+    g_binding_unbind (g_ptr_array_index (self->bindings, i));
+  g_ptr_array_set_size (self->bindings, 0);
 }
 
+static gboolean
+scale_up (GBinding     *binding,
+          const GValue *from,
+          GValue       *to,
+          gpointer      user_data)
+{
+  g_value_set_double (to, g_value_get_double (from) * *(double *) user_data);
+  return TRUE;
+}
+
+static gboolean
+scale_down (GBinding     *binding,
+            const GValue *from,
+            GValue       *to,
+            gpointer      user_data)
+{
+  g_value_set_double (to, g_value_get_double (from) / *(double *) user_data);
+  return TRUE;
+}
+
+/* Zoom and centre are in image pixels; images of different sizes (a 12 MP
+ * photo beside 3 MP ones) are linked by their widths, so every pane shows
+ * the same part of its photo at the same size. */
+static double
+width_ratio (LbPane *hub,
+             LbPane *pane)
+{
+  guint hub_width, width;
+
+  if (hub->visit == NULL || hub->visit->image == NULL || pane->visit == NULL || pane->visit->image == NULL)
+    return 1;
+  hub_width = lb_dicom_object_get_meta (hub->visit->image)->columns;
+  width = lb_dicom_object_get_meta (pane->visit->image)->columns;
+  return hub_width > 0 && width > 0 ? (double) width / hub_width : 1;
+}
+
+static void
+link_properties (LbCompareView     *self,
+                 const char *const *properties,
+                 gboolean           scaled)
+{
+  LbPane *hub = g_ptr_array_index (self->panes, 0);
+
+  for (guint i = 1; i < self->panes->len; i++)
+    {
+      LbPane *pane = g_ptr_array_index (self->panes, i);
+      double ratio = width_ratio (hub, pane);
+
+      for (guint p = 0; properties[p] != NULL; p++)
+        {
+          GBinding *binding;
+
+          if (!scaled)
+            binding = g_object_bind_property (hub->viewport, properties[p], pane->viewport, properties[p],
+                                              G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+          else
+            {
+              gboolean is_zoom = g_str_equal (properties[p], "zoom");
+
+              binding = g_object_bind_property_full (hub->viewport, properties[p], pane->viewport, properties[p],
+                                                     G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE,
+                                                     is_zoom ? scale_down : scale_up,
+                                                     is_zoom ? scale_up : scale_down,
+                                                     g_memdup2 (&ratio, sizeof ratio), g_free);
+            }
+          g_ptr_array_add (self->bindings, binding);
+        }
+    }
+}
+
+/* Every pane follows the first one, both ways: moving any moves all. */
 static void
 link_toggled_cb (LbCompareView *self)
 {
   static const char *const view_props[] = { "zoom", "center-x", "center-y", NULL };
   static const char *const window_props[] = { "window-center", "window-width", NULL };
+  static const char *const rotation_props[] = { "rotation", "flip-horizontal", NULL };
 
-  set_link (self, self->view_bindings, gtk_toggle_button_get_active (self->link_view), view_props);
-  set_link (self, self->window_bindings, gtk_toggle_button_get_active (self->link_window), window_props);
+  unlink_panes (self);
+  if (self->panes->len < 2)
+    return;
+  if (gtk_toggle_button_get_active (self->link_view))
+    link_properties (self, view_props, TRUE);
+  if (gtk_toggle_button_get_active (self->link_window))
+    link_properties (self, window_props, FALSE);
+  if (gtk_toggle_button_get_active (self->link_rotation))
+    link_properties (self, rotation_props, FALSE);
+}
+
+/* The newest presentation state of @image among the study's, or NULL. */
+static const LbPresentationState *
+newest_state (GPtrArray     *states,
+              LbDicomObject *image)
+{
+  const char *uid = lb_dicom_object_get_meta (image)->sop_instance_uid;
+  const LbPresentationState *newest = NULL;
+
+  for (guint i = 0; states != NULL && i < states->len; i++)
+    {
+      const LbPresentationState *s = g_ptr_array_index (states, i);
+      int c;
+
+      if (g_strcmp0 (s->referenced_sop_instance_uid, uid) != 0)
+        continue;
+      if (newest == NULL)
+        {
+          newest = s;
+          continue;
+        }
+      c = g_strcmp0 (s->creation_date, newest->creation_date);
+      if (c > 0 || (c == 0 && g_strcmp0 (s->creation_time, newest->creation_time) > 0))
+        newest = s;
+    }
+  return newest;
+}
+
+/* Shows the pane's visit once its image is there. */
+static void
+pane_show (LbPane *pane)
+{
+  LbVisit *visit = pane->visit;
+
+  if (visit == NULL || visit->image == NULL)
+    return;
+  if (g_object_get_data (G_OBJECT (pane->viewport), "lb-visit") == visit)
+    return;
+  g_object_set_data (G_OBJECT (pane->viewport), "lb-visit", visit);
+  lb_viewport_set_image (pane->viewport, visit->image);
+  lb_annotation_overlay_set_annotations (pane->overlay, visit->annotations);
 }
 
 static void
 show_compared (LbCompareView *self)
 {
-  for (guint i = 0; i < 2; i++)
-    {
-      LbVisit *visit = self->compared[i];
-      LbViewport *viewport = i == 0 ? self->left : self->right;
+  for (guint i = 0; i < self->panes->len; i++)
+    pane_show (g_ptr_array_index (self->panes, i));
+}
 
-      if (visit != NULL && visit->image != NULL && g_object_get_data (G_OBJECT (viewport), "lb-visit") != visit)
+/* Under each image: its zoom, and its turn and mirror when it has them,
+ * so the links can be seen (and read by a screen reader). */
+static void
+update_pane_status (LbPane *pane)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+  int rotation = lb_viewport_get_rotation (pane->viewport);
+
+  g_string_printf (text, _("Zoom %.0f %%"), lb_viewport_get_zoom (pane->viewport) * 100);
+  if (rotation != 0)
+    /* Translators: appended to "Zoom 50 %" */
+    g_string_append_printf (text, _(" · turned %d°"), rotation);
+  if (lb_viewport_get_flip_horizontal (pane->viewport))
+    g_string_append (text, _(" · mirrored"));
+  gtk_label_set_text (pane->zoom, text->str);
+}
+
+static void
+pane_free (LbPane *pane)
+{
+  g_signal_handlers_disconnect_by_data (pane->viewport, pane);
+  lb_viewport_set_annotation_overlay (pane->viewport, NULL);
+  g_clear_object (&pane->overlay);
+  g_clear_object (&pane->box);
+  g_free (pane);
+}
+
+static LbPane *
+pane_new (void)
+{
+  LbPane *pane = g_new0 (LbPane, 1);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+
+  pane->box = g_object_ref_sink (box);
+  pane->title = GTK_LABEL (gtk_label_new (""));
+  gtk_widget_add_css_class (GTK_WIDGET (pane->title), "heading");
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (pane->title));
+
+  pane->viewport = LB_VIEWPORT (lb_viewport_new ());
+  gtk_widget_set_hexpand (GTK_WIDGET (pane->viewport), TRUE);
+  gtk_widget_set_vexpand (GTK_WIDGET (pane->viewport), TRUE);
+  gtk_widget_set_focusable (GTK_WIDGET (pane->viewport), TRUE);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (pane->viewport));
+
+  pane->zoom = GTK_LABEL (gtk_label_new (""));
+  gtk_widget_add_css_class (GTK_WIDGET (pane->zoom), "dim-label");
+  gtk_widget_add_css_class (GTK_WIDGET (pane->zoom), "numeric");
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (pane->zoom));
+  g_signal_connect_swapped (pane->viewport, "notify::zoom", G_CALLBACK (update_pane_status), pane);
+  g_signal_connect_swapped (pane->viewport, "notify::rotation", G_CALLBACK (update_pane_status), pane);
+  g_signal_connect_swapped (pane->viewport, "notify::flip-horizontal", G_CALLBACK (update_pane_status), pane);
+  update_pane_status (pane);
+
+  /* The marks are shown, not edited, here: the study view edits them. */
+  pane->overlay = lb_annotation_overlay_new ();
+  lb_annotation_overlay_set_tool (pane->overlay, LB_ANNOTATION_TOOL_SELECT);
+  lb_viewport_set_annotation_overlay (pane->viewport, pane->overlay);
+  return pane;
+}
+
+static void
+clear_panes (LbCompareView *self)
+{
+  unlink_panes (self);
+  for (guint i = 0; i < self->panes->len; i++)
+    gtk_grid_remove (self->grid, ((LbPane *) g_ptr_array_index (self->panes, i))->box);
+  g_ptr_array_set_size (self->panes, 0);
+}
+
+/* Measurable shapes: lengths and areas, not arrows, points or text. */
+static gboolean
+is_measurement (const LbAnnotation *a)
+{
+  LbMeasurement m;
+
+  if (a->kind == LB_ANNOTATION_ARROW || a->kind == LB_ANNOTATION_POINT || a->kind == LB_ANNOTATION_TEXT)
+    return FALSE;
+  if (a->label == NULL || a->label[0] == '\0')
+    return FALSE;
+  lb_annotation_measure (a, NULL, &m);
+  return m.has_area || m.has_length;
+}
+
+/* The label the visits' measurements most often carry ("wound"); on a tie,
+ * the one first met, oldest visit first. */
+static char *
+most_common_label (GPtrArray *visits)
+{
+  g_autoptr (GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
+  const char *best = NULL;
+  guint best_count = 0;
+
+  for (guint i = 0; i < visits->len; i++)
+    {
+      LbVisit *visit = g_ptr_array_index (visits, i);
+      guint n = visit->annotations != NULL ? lb_annotation_set_get_n_annotations (visit->annotations) : 0;
+
+      for (guint j = 0; j < n; j++)
         {
-          g_object_set_data (G_OBJECT (viewport), "lb-visit", visit);
-          lb_viewport_set_image (viewport, visit->image);
+          const LbAnnotation *a = lb_annotation_set_get_nth (visit->annotations, j);
+          guint count;
+
+          if (!is_measurement (a))
+            continue;
+          count = GPOINTER_TO_UINT (g_hash_table_lookup (counts, a->label)) + 1;
+          g_hash_table_insert (counts, a->label, GUINT_TO_POINTER (count));
+          if (count > best_count)
+            {
+              best = a->label;
+              best_count = count;
+            }
         }
     }
+  return g_strdup (best);
+}
+
+/* The change panel: the most common measurement over all visits of the
+ * compared body part and side, hidden unless two visits have a value. */
+static void
+update_change (LbCompareView *self)
+{
+  LbPane *first = self->panes->len > 0 ? g_ptr_array_index (self->panes, 0) : NULL;
+  g_autoptr (GPtrArray) group = g_ptr_array_new ();
+  g_autofree LbChangeInput *inputs = NULL;
+  g_autoptr (LbChangeTable) table = NULL;
+  g_autoptr (GError) error = NULL;
+  guint n_values = 0;
+
+  g_clear_pointer (&self->change_label, g_free);
+  if (first != NULL && first->visit != NULL)
+    for (guint i = 0; i < self->visits->len; i++)
+      {
+        LbVisit *visit = g_ptr_array_index (self->visits, i);
+
+        if (visit->annotations != NULL && g_date_valid (&visit->date) &&
+            g_strcmp0 (visit->group, first->visit->group) == 0)
+          g_ptr_array_add (group, visit);
+      }
+  self->change_label = most_common_label (group);
+  if (self->change_label == NULL)
+    {
+      lb_change_panel_set_table (self->change_panel, NULL);
+      return;
+    }
+  inputs = g_new0 (LbChangeInput, group->len);
+  for (guint i = 0; i < group->len; i++)
+    {
+      LbVisit *visit = g_ptr_array_index (group, i);
+
+      inputs[i].date = lb_study_get_study_date (visit->study);
+      inputs[i].annotations = visit->annotations;
+    }
+  table = lb_change_table_build (self->change_label, inputs, group->len, &error);
+  for (guint i = 0; table != NULL && i < table->rows->len; i++)
+    n_values += ((LbChangeRow *) g_ptr_array_index (table->rows, i))->has_value;
+  if (table == NULL || n_values < 2)
+    {
+      if (error != NULL)
+        g_debug ("No change table: %s", error->message);
+      g_clear_pointer (&self->change_label, g_free);
+      lb_change_panel_set_table (self->change_panel, NULL);
+      return;
+    }
+  lb_change_panel_set_table (self->change_panel, g_steal_pointer (&table));
 }
 
 static void
 compare (LbCompareView *self)
 {
-  LbVisit *chosen[2] = { NULL, NULL };
+  LbVisit *chosen[MAX_PANES] = { NULL };
   guint n = 0;
 
   for (guint i = 0; i < self->visits->len; i++)
     {
       LbVisit *visit = g_ptr_array_index (self->visits, i);
 
-      if (visit->selected && n < 2)
+      if (visit->selected && n < MAX_PANES)
         chosen[n] = visit;
       n += visit->selected;
     }
@@ -251,37 +542,143 @@ compare (LbCompareView *self)
       /* Nothing chosen: the first and the last. */
       chosen[0] = g_ptr_array_index (self->visits, 0);
       chosen[1] = g_ptr_array_index (self->visits, self->visits->len - 1);
+      n = 2;
     }
-  else if (n != 2)
+  else if (n < 2 || n > MAX_PANES)
     {
-      gtk_label_set_text (self->timeline_status, _("Select two visits to compare."));
+      gtk_label_set_text (self->timeline_status, _("Select two to four visits to compare."));
       return;
     }
 
-  /* Unlink while the images change, so neither resets the other. */
-  set_link (self, self->view_bindings, FALSE, NULL);
-  set_link (self, self->window_bindings, FALSE, NULL);
-  self->compared[0] = chosen[0];
-  self->compared[1] = chosen[1];
-  g_object_set_data (G_OBJECT (self->left), "lb-visit", NULL);
-  g_object_set_data (G_OBJECT (self->right), "lb-visit", NULL);
+  /* New panes: unlinked while the images arrive, so none resets another. */
+  clear_panes (self);
+  for (guint i = 0; i < n; i++)
+    {
+      LbPane *pane = pane_new ();
+
+      pane->visit = chosen[i];
+      g_ptr_array_add (self->panes, pane);
+      /* Two side by side; three or four in two rows. */
+      if (n == 2)
+        gtk_grid_attach (self->grid, pane->box, (int) i, 0, 1, 1);
+      else
+        gtk_grid_attach (self->grid, pane->box, (int) i % 2, (int) i / 2, 1, 1);
+    }
   show_compared (self);
   link_toggled_cb (self);
   update_labels (self);
+  update_change (self);
   gtk_stack_set_visible_child_name (self->mode, "compare");
-  gtk_widget_grab_focus (GTK_WIDGET (self->left));
+  gtk_widget_grab_focus (GTK_WIDGET (((LbPane *) g_ptr_array_index (self->panes, 0))->viewport));
+}
+
+static int
+compare_panes_by_visit (gconstpointer a,
+                        gconstpointer b,
+                        gpointer      user_data)
+{
+  LbCompareView *self = user_data;
+  guint ia = 0, ib = 0;
+
+  g_ptr_array_find (self->visits, (*(LbPane **) a)->visit, &ia);
+  g_ptr_array_find (self->visits, (*(LbPane **) b)->visit, &ib);
+  return (int) ia - (int) ib;
+}
+
+/* The pane whose viewport has the keyboard focus, else the first. */
+static LbPane *
+focused_pane (LbCompareView *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  for (guint i = 0; focus != NULL && i < self->panes->len; i++)
+    {
+      LbPane *pane = g_ptr_array_index (self->panes, i);
+
+      if (focus == GTK_WIDGET (pane->viewport) || gtk_widget_is_ancestor (focus, pane->box))
+        return pane;
+    }
+  return self->panes->len > 0 ? g_ptr_array_index (self->panes, 0) : NULL;
+}
+
+/* Alt+← / Alt+→: the focused pane shows the next older / newer visit of
+ * the same body part and side. */
+static void
+step_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  LbCompareView *self = LB_COMPARE_VIEW (widget);
+  LbPane *pane = focused_pane (self);
+  int step = g_variant_get_int32 (parameter);
+  LbVisit *next = NULL;
+  guint at = 0;
+
+  if (pane == NULL || pane->visit == NULL ||
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->mode), "compare") != 0 ||
+      !g_ptr_array_find (self->visits, pane->visit, &at))
+    return;
+  for (int i = (int) at + step; i >= 0 && i < (int) self->visits->len; i += step)
+    {
+      LbVisit *visit = g_ptr_array_index (self->visits, i);
+
+      /* A visit whose photo is not (yet) there is passed over: the pane
+       * must never show one visit's title over another's photo. */
+      if (visit->image != NULL && g_strcmp0 (visit->group, pane->visit->group) == 0)
+        {
+          next = visit;
+          break;
+        }
+    }
+  if (next == NULL)
+    {
+      gtk_widget_error_bell (widget);
+      return;
+    }
+  unlink_panes (self);
+  pane->visit = next;
+  g_object_set_data (G_OBJECT (pane->viewport), "lb-visit", NULL);
+  lb_annotation_overlay_set_annotations (pane->overlay, NULL);
+  pane_show (pane);
+  link_toggled_cb (self);
+  update_labels (self);
+  update_change (self);
+}
+
+static void
+show_selection_count (LbCompareView *self)
+{
+  guint n = 0;
+  g_autofree char *visits = NULL;
+  g_autofree char *text = NULL;
+
+  for (guint i = 0; i < self->visits->len; i++)
+    n += ((LbVisit *) g_ptr_array_index (self->visits, i))->selected;
+  visits = g_strdup_printf (ngettext ("%u visit", "%u visits", self->visits->len), self->visits->len);
+  /* Translators: "4 visits, 2 selected" */
+  text = g_strdup_printf (_("%s, %u selected"), visits, n);
+  gtk_label_set_text (self->timeline_status, text);
+}
+
+static void
+toggle_visit (LbCompareView *self,
+              LbVisit       *visit)
+{
+  visit->selected = !visit->selected;
+  gtk_check_button_set_active (visit->check, visit->selected);
+  show_selection_count (self);
 }
 
 static void
 row_activated_cb (LbCompareView *self,
                   GtkListBoxRow *row)
 {
-  LbVisit *visit = row_visit (row);
-
-  visit->selected = !visit->selected;
-  gtk_check_button_set_active (visit->check, visit->selected);
+  toggle_visit (self, row_visit (row));
 }
 
+/* Space toggles the row with the focus (the first when the list itself has
+ * it); Enter compares. */
 static gboolean
 timeline_key_cb (GtkEventControllerKey *controller,
                  guint                  keyval,
@@ -289,10 +686,27 @@ timeline_key_cb (GtkEventControllerKey *controller,
                  GdkModifierType        state,
                  LbCompareView         *self)
 {
-  if ((keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter || keyval == GDK_KEY_ISO_Enter) &&
-      (state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SHIFT_MASK)) == 0)
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SHIFT_MASK)) != 0)
+    return FALSE;
+  if (keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter || keyval == GDK_KEY_ISO_Enter)
     {
       compare (self);
+      return TRUE;
+    }
+  if (keyval == GDK_KEY_space || keyval == GDK_KEY_KP_Space)
+    {
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+      GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+      GtkWidget *row = focus != NULL ? gtk_widget_get_ancestor (focus, GTK_TYPE_LIST_BOX_ROW) : NULL;
+
+      if (row == NULL || gtk_widget_get_parent (row) != GTK_WIDGET (self->timeline))
+        {
+          row = GTK_WIDGET (gtk_list_box_get_row_at_index (self->timeline, 0));
+          if (row == NULL)
+            return TRUE;
+          gtk_widget_grab_focus (row);
+        }
+      toggle_visit (self, row_visit (GTK_LIST_BOX_ROW (row)));
       return TRUE;
     }
   return FALSE;
@@ -326,6 +740,7 @@ study_loaded_cb (GObject      *source,
   LbVisit *visit = user_data;
   LbCompareView *self;
   const LbDicomMeta *meta;
+  const LbPresentationState *state;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -338,13 +753,31 @@ study_loaded_cb (GObject      *source,
       return;
     }
   visit->image = lb_dicom_object_ref (g_ptr_array_index (content->images, 0));
+  state = newest_state (content->presentation_states, visit->image);
+  if (state != NULL)
+    {
+      visit->annotations = lb_annotation_set_new_from_presentation_state (state);
+      lb_annotation_set_set_image_from_dicom (visit->annotations, visit->image);
+      /* A mark moved in a pane is measured again in the change panel. */
+      g_signal_connect_object (visit->annotations, "changed", G_CALLBACK (update_change), self,
+                               G_CONNECT_SWAPPED);
+    }
   meta = lb_dicom_object_get_meta (visit->image);
   g_free (visit->group);
   visit->group = g_strdup_printf ("%s%s%s", meta->laterality, meta->laterality[0] ? " " : "",
                                   meta->body_part);
   g_strstrip (visit->group);
   update_labels (self);
-  show_compared (self);
+  /* Unlinked while the image arrives; linked again by its size. */
+  for (guint i = 0; i < self->panes->len; i++)
+    if (((LbPane *) g_ptr_array_index (self->panes, i))->visit == visit)
+      {
+        unlink_panes (self);
+        show_compared (self);
+        link_toggled_cb (self);
+        break;
+      }
+  update_change (self);
 }
 
 static GtkWidget *
@@ -490,11 +923,9 @@ lb_compare_view_open (LbCompareView    *self,
   g_set_object (&self->client, client);
   g_set_object (&self->cache, cache);
 
-  set_link (self, self->view_bindings, FALSE, NULL);
-  set_link (self, self->window_bindings, FALSE, NULL);
-  self->compared[0] = self->compared[1] = NULL;
-  g_object_set_data (G_OBJECT (self->left), "lb-visit", NULL);
-  g_object_set_data (G_OBJECT (self->right), "lb-visit", NULL);
+  clear_panes (self);
+  lb_change_panel_set_table (self->change_panel, NULL);
+  g_clear_pointer (&self->change_label, g_free);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->timeline))) != NULL)
     gtk_list_box_remove (self->timeline, child);
   g_ptr_array_set_size (self->visits, 0);
@@ -531,16 +962,6 @@ lb_compare_view_open (LbCompareView    *self,
   }
 }
 
-static gboolean
-zoom_to_text (GBinding     *binding,
-              const GValue *from,
-              GValue       *to,
-              gpointer      user_data)
-{
-  g_value_take_string (to, g_strdup_printf (_("Zoom %.0f %%"), g_value_get_double (from) * 100));
-  return TRUE;
-}
-
 static void
 lb_compare_view_dispose (GObject *object)
 {
@@ -548,15 +969,13 @@ lb_compare_view_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  if (self->view_bindings != NULL)
-    {
-      set_link (self, self->view_bindings, FALSE, NULL);
-      set_link (self, self->window_bindings, FALSE, NULL);
-    }
+  if (self->panes != NULL)
+    clear_panes (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), LB_TYPE_COMPARE_VIEW);
   g_clear_pointer (&self->visits, g_ptr_array_unref);
-  g_clear_pointer (&self->view_bindings, g_ptr_array_unref);
-  g_clear_pointer (&self->window_bindings, g_ptr_array_unref);
+  g_clear_pointer (&self->panes, g_ptr_array_unref);
+  g_clear_pointer (&self->bindings, g_ptr_array_unref);
+  g_clear_pointer (&self->change_label, g_free);
   g_clear_object (&self->client);
   g_clear_object (&self->cache);
   g_clear_pointer (&self->patient_id, g_free);
@@ -574,6 +993,7 @@ lb_compare_view_class_init (LbCompareViewClass *klass)
   object_class->dispose = lb_compare_view_dispose;
 
   g_type_ensure (LB_TYPE_VIEWPORT);
+  g_type_ensure (LB_TYPE_CHANGE_PANEL);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/ui/lb-compare-view.ui");
   gtk_widget_class_bind_template_child (widget_class, LbCompareView, mode);
   gtk_widget_class_bind_template_child (widget_class, LbCompareView, timeline_title);
@@ -581,16 +1001,16 @@ lb_compare_view_class_init (LbCompareViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LbCompareView, timeline);
   gtk_widget_class_bind_template_child (widget_class, LbCompareView, link_view);
   gtk_widget_class_bind_template_child (widget_class, LbCompareView, link_window);
-  gtk_widget_class_bind_template_child (widget_class, LbCompareView, left_title);
-  gtk_widget_class_bind_template_child (widget_class, LbCompareView, right_title);
-  gtk_widget_class_bind_template_child (widget_class, LbCompareView, left);
-  gtk_widget_class_bind_template_child (widget_class, LbCompareView, right);
-  gtk_widget_class_bind_template_child (widget_class, LbCompareView, left_zoom);
-  gtk_widget_class_bind_template_child (widget_class, LbCompareView, right_zoom);
+  gtk_widget_class_bind_template_child (widget_class, LbCompareView, link_rotation);
+  gtk_widget_class_bind_template_child (widget_class, LbCompareView, grid);
+  gtk_widget_class_bind_template_child (widget_class, LbCompareView, change_panel);
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, link_toggled_cb);
 
   gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0, escape_cb, NULL);
+  gtk_widget_class_install_action (widget_class, "compare.step", "i", step_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "compare.step", "i", -1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK, "compare.step", "i", 1);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
@@ -601,8 +1021,8 @@ lb_compare_view_init (LbCompareView *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->visits = g_ptr_array_new_with_free_func ((GDestroyNotify) visit_free);
-  self->view_bindings = g_ptr_array_new ();
-  self->window_bindings = g_ptr_array_new ();
+  self->panes = g_ptr_array_new_with_free_func ((GDestroyNotify) pane_free);
+  self->bindings = g_ptr_array_new ();
   self->patient_id = g_strdup ("");
   self->birth_date = g_strdup ("");
 
@@ -612,9 +1032,68 @@ lb_compare_view_init (LbCompareView *self)
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
   g_signal_connect (keys, "key-pressed", G_CALLBACK (timeline_key_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self->timeline), keys);
+}
 
-  g_object_bind_property_full (self->left, "zoom", self->left_zoom, "label", G_BINDING_SYNC_CREATE,
-                               zoom_to_text, NULL, NULL, NULL);
-  g_object_bind_property_full (self->right, "zoom", self->right_zoom, "label", G_BINDING_SYNC_CREATE,
-                               zoom_to_text, NULL, NULL, NULL);
+/**
+ * lb_compare_view_get_export:
+ * @self: the view
+ * @images: (out) (element-type LbDicomObject): the compared images, oldest first
+ * @annotations: (out) (element-type LbAnnotationSet): for each image, a copy
+ *   of its marks with the view shown (rotation, flip, window)
+ * @change_label: (out) (nullable): the measurement of the change panel
+ *
+ * What an export of the comparison holds.
+ *
+ * Returns: %FALSE when no comparison is shown or its images are not loaded
+ */
+gboolean
+lb_compare_view_get_export (LbCompareView  *self,
+                            GPtrArray     **images,
+                            GPtrArray     **annotations,
+                            char          **change_label)
+{
+  g_autoptr (GPtrArray) panes = NULL;
+  g_autoptr (GPtrArray) out_images = NULL;
+  g_autoptr (GPtrArray) out_sets = NULL;
+
+  g_return_val_if_fail (LB_IS_COMPARE_VIEW (self), FALSE);
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->mode), "compare") != 0 || self->panes->len == 0)
+    return FALSE;
+  panes = g_ptr_array_copy (self->panes, NULL, NULL);
+  for (guint i = 0; i < panes->len; i++)
+    if (((LbPane *) g_ptr_array_index (panes, i))->visit == NULL ||
+        ((LbPane *) g_ptr_array_index (panes, i))->visit->image == NULL)
+      return FALSE;
+
+  /* Oldest first on the page, whatever the panes show. */
+  g_ptr_array_sort_with_data (panes, compare_panes_by_visit, self);
+  out_images = g_ptr_array_new_with_free_func ((GDestroyNotify) lb_dicom_object_unref);
+  out_sets = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < panes->len; i++)
+    {
+      LbPane *pane = g_ptr_array_index (panes, i);
+      LbVisit *visit = pane->visit;
+      g_autoptr (LbAnnotationSet) set = NULL;
+      LbAnnotationView view;
+
+      if (visit->annotations != NULL)
+        set = lb_annotation_set_copy (visit->annotations);
+      else
+        {
+          set = lb_annotation_set_new ();
+          lb_annotation_set_set_image_from_dicom (set, visit->image);
+        }
+      view = *lb_annotation_set_get_view (set);
+      view.rotation = lb_viewport_get_rotation (pane->viewport);
+      view.flip_h = lb_viewport_get_flip_horizontal (pane->viewport);
+      view.has_area = FALSE;
+      lb_annotation_set_set_view (set, &view);
+      g_ptr_array_add (out_images, lb_dicom_object_ref (visit->image));
+      g_ptr_array_add (out_sets, g_steal_pointer (&set));
+    }
+  *images = g_steal_pointer (&out_images);
+  *annotations = g_steal_pointer (&out_sets);
+  *change_label = g_strdup (self->change_label);
+  return TRUE;
 }

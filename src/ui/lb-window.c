@@ -9,6 +9,7 @@
 #include "lb-compare-view.h"
 #include "lb-dicom-json.h"
 #include "lb-dicomweb-client.h"
+#include "lb-export-dialog.h"
 #include "lb-outbox-sender.h"
 #include "lb-quality-task.h"
 #include "lb-review.h"
@@ -1032,6 +1033,52 @@ compare_action (GtkWidget  *widget,
 }
 
 static void
+exported_cb (LbWindow   *self,
+             const char *message)
+{
+  update_outbox_label (self);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+/* Ctrl+E: the comparison's images, or the study's current image (its
+ * marks stay in the study view: exported without them). */
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  LbWindow *self = LB_WINDOW (widget);
+  const char *page = gtk_stack_get_visible_child_name (self->study_pane);
+  g_autoptr (GPtrArray) images = NULL;
+  g_autoptr (GPtrArray) annotations = NULL;
+  g_autofree char *change_label = NULL;
+  g_autofree char *reviewer = reviewer_name (self);
+  LbExportDialog *dialog;
+
+  if (g_strcmp0 (page, "compare") == 0)
+    {
+      if (!lb_compare_view_get_export (self->compare_view, &images, &annotations, &change_label))
+        {
+          adw_toast_overlay_add_toast (self->toast_overlay,
+                                       adw_toast_new (_("Nothing to export yet: compare two to four visits "
+                                                        "and wait for their images")));
+          return;
+        }
+    }
+  else if (g_strcmp0 (page, "study") == 0 && lb_study_view_get_current (self->study_view) != NULL)
+    {
+      images = g_ptr_array_new_with_free_func ((GDestroyNotify) lb_dicom_object_unref);
+      g_ptr_array_add (images, lb_dicom_object_ref (lb_study_view_get_current (self->study_view)));
+    }
+  else
+    return;
+  dialog = lb_export_dialog_new (GTK_WINDOW (self), images, annotations, change_label);
+  lb_export_dialog_set_archive (dialog, self->store, self->sender, server_key (self), reviewer);
+  g_signal_connect_object (dialog, "exported", G_CALLBACK (exported_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 lb_window_class_init (LbWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -1072,6 +1119,8 @@ lb_window_class_init (LbWindowClass *klass)
                                        "win.refresh", NULL);
   gtk_widget_class_install_action (widget_class, "win.compare", NULL, compare_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, 0, "win.compare", NULL);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
 }
 
 static void

@@ -74,7 +74,10 @@ try:
     names = app.wait_for(lambda n: "2025-01-31 · baseline" in n and "2025-03-14 · +6 w" in n, timeout=30)
     tap.ok("2025-01-31 · baseline" in names, "the left side is the baseline with its date")
     tap.ok("2025-03-14 · +6 w" in names, "the right side is +6 w with its date")
-    tap.ok("Link zoom & pan" in names and "Link window" in names, "link toggles are shown")
+    tap.ok("Link zoom & pan" in names and "Link window" in names and "Link rotation" in names,
+           "link toggles are shown")
+    tap.ok("Change plot" not in names and not any(n and n.endswith("since baseline") for n in names),
+           "no measurements in the archive: no change panel")
     time.sleep(2.0)
     before = zoom_labels(app)
     tap.ok(len(before) == 2 and before[0] == before[1], "both sides start at the same zoom: %s" % before)
