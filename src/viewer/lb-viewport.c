@@ -1243,8 +1243,11 @@ key_pressed_cb (GtkEventControllerKey *controller,
 {
   if (self->annotations != NULL && (state & GDK_MODIFIER_MASK & ~GDK_LOCK_MASK) == 0)
     {
+      /* Enter closes an outline being drawn, else edits the selection's
+       * text or label. */
       if ((keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter) &&
-          lb_annotation_overlay_finish (self->annotations))
+          (lb_annotation_overlay_finish (self->annotations) ||
+           lb_annotation_overlay_activate (self->annotations)))
         return TRUE;
       if (keyval == GDK_KEY_Escape && lb_annotation_overlay_cancel (self->annotations))
         return TRUE;
