@@ -198,6 +198,18 @@ update_annotations_label (LbStudyView *self)
   if (self->annotations != NULL && lb_annotation_set_get_calibration (self->annotations) > 0)
     g_string_append_printf (text, _("\nCalibrated: %.4g mm per pixel"),
                             lb_annotation_set_get_calibration (self->annotations));
+  if (self->annotations != NULL)
+    {
+      /* What the presentation state does to the view, said in words. */
+      const LbAnnotationView *view = lb_annotation_set_get_view (self->annotations);
+
+      if (view->rotation != 0 && view->flip_h)
+        g_string_append_printf (text, _("\nShown rotated %d° clockwise, then flipped"), view->rotation);
+      else if (view->rotation != 0)
+        g_string_append_printf (text, _("\nShown rotated %d° clockwise"), view->rotation);
+      else if (view->flip_h)
+        g_string_append (text, _("\nShown flipped"));
+    }
   if (self->dirty)
     g_string_append (text, _("\n(not saved)"));
   if (self->kept != NULL && g_hash_table_size (self->kept) > 0)
@@ -401,13 +413,40 @@ kept_free (gpointer data)
   g_free (k);
 }
 
+/* The view shown, as a presentation state stores it. The displayed area is
+ * the part of the image in the viewport: the letterbox around a fitted
+ * image is the viewer's business, not part of the area (PS3.3 C.10.4
+ * allows corners outside the image, but dciodvfy and some viewers do not
+ * take them), so the region is clipped to the image. */
+static void
+view_from_viewport (LbStudyView *self, LbAnnotationSet *set, LbAnnotationView *view)
+{
+  LbViewTransform t;
+  guint columns = 0, rows = 0;
+
+  *view = *lb_annotation_set_get_view (set);
+  lb_viewport_get_view_transform (self->viewport, &t);
+  lb_annotation_view_from_transform (&t, view);
+  view->has_window = TRUE;
+  lb_viewport_get_window (self->viewport, &view->window_center, &view->window_width);
+  lb_annotation_set_get_image_size (set, &columns, &rows);
+  if (!view->has_area || columns == 0 || rows == 0)
+    return;
+  view->tlhc[0] = CLAMP (view->tlhc[0], 1, (int) columns);
+  view->brhc[0] = CLAMP (view->brhc[0], 1, (int) columns);
+  view->tlhc[1] = CLAMP (view->tlhc[1], 1, (int) rows);
+  view->brhc[1] = CLAMP (view->brhc[1], 1, (int) rows);
+  /* Panned off the image: the whole image then. */
+  if ((view->tlhc[0] == view->brhc[0] && columns > 1) || (view->tlhc[1] == view->brhc[1] && rows > 1))
+    view->has_area = FALSE;
+}
+
 /* Leaving the image shown: its unsaved marks are kept, with the view they
  * were drawn in, to be shown again when the reviewer comes back. */
 static void
 keep_shown_marks (LbStudyView *self)
 {
   const char *uid;
-  LbViewTransform t;
   LbAnnotationView view;
   Kept *k;
 
@@ -422,11 +461,7 @@ keep_shown_marks (LbStudyView *self)
       return;
     }
   lb_annotation_overlay_cancel (self->overlay);
-  view = *lb_annotation_set_get_view (self->annotations);
-  lb_viewport_get_view_transform (self->viewport, &t);
-  lb_annotation_view_from_transform (&t, &view);
-  view.has_window = TRUE;
-  lb_viewport_get_window (self->viewport, &view.window_center, &view.window_width);
+  view_from_viewport (self, self->annotations, &view);
   g_signal_handlers_disconnect_by_data (self->annotations, self);
   lb_annotation_set_set_view (self->annotations, &view);
   k = g_new0 (Kept, 1);
@@ -1236,7 +1271,6 @@ lb_study_view_build_presentation_state (LbStudyView  *self,
                                         GError      **error)
 {
   LbDicomObject *object;
-  LbViewTransform t;
   LbAnnotationView view;
   LbPrOptions options = { 0 };
   const char *label = NULL;
@@ -1264,11 +1298,7 @@ lb_study_view_build_presentation_state (LbStudyView  *self,
   if (self->saving == NULL)
     {
       lb_annotation_overlay_cancel (self->overlay);
-      view = *lb_annotation_set_get_view (set);
-      lb_viewport_get_view_transform (self->viewport, &t);
-      lb_annotation_view_from_transform (&t, &view);
-      view.has_window = TRUE;
-      lb_viewport_get_window (self->viewport, &view.window_center, &view.window_width);
+      view_from_viewport (self, set, &view);
       lb_annotation_set_set_view (set, &view);
     }
   /* The content label names the first labelled mark, e.g. WOUND. */

@@ -261,6 +261,24 @@ annotation_distance (const LbAnnotation *a, LbPoint p)
         double d = hypot (p.x - a->points[0].x, p.y - a->points[0].y);
         return d <= r ? 0 : d - r;
       }
+    case LB_ANNOTATION_ELLIPSE:
+      {
+        /* In the ellipse's own axes: inside is a hit; outside, the distance
+         * is about (r − 1) times the minor half axis. */
+        LbPoint c = { (a->points[0].x + a->points[1].x) / 2, (a->points[0].y + a->points[1].y) / 2 };
+        double ha = hypot (a->points[1].x - a->points[0].x, a->points[1].y - a->points[0].y) / 2;
+        double hb = hypot (a->points[3].x - a->points[2].x, a->points[3].y - a->points[2].y) / 2;
+        double ux, uy, u, v, r;
+
+        if (ha < 1e-9 || hb < 1e-9)
+          break;
+        ux = (a->points[1].x - a->points[0].x) / (2 * ha);
+        uy = (a->points[1].y - a->points[0].y) / (2 * ha);
+        u = (p.x - c.x) * ux + (p.y - c.y) * uy;
+        v = -(p.x - c.x) * uy + (p.y - c.y) * ux;
+        r = hypot (u / ha, v / hb);
+        return r <= 1 ? 0 : (r - 1) * MIN (ha, hb);
+      }
     case LB_ANNOTATION_TEXT:
       if (a->has_box && p.x >= a->box[0].x && p.x <= a->box[1].x && p.y >= a->box[0].y && p.y <= a->box[1].y)
         return 0;
