@@ -49,6 +49,7 @@ struct _LbStudyView
    * looks at another image: SOP Instance UID → Kept. */
   GHashTable *kept;
   LbAnnotationSet *saving;        /* a kept set being saved, NULL: the shown one */
+  guint saving_frame;             /* its frame (1-based; 0: all) */
   GPtrArray *states;              /* LbPresentationState: the study's */
   GPtrArray *image_states;        /* borrowed from ->states: the image's, newest first */
   guint shown_position;
@@ -313,6 +314,9 @@ apply_state (LbStudyView *self, const LbPresentationState *state)
   set = lb_annotation_set_new_from_presentation_state (state);
   lb_annotation_set_set_image_from_dicom (set, object);
   set_annotations (self, set);
+  /* Marks drawn on one frame of a clip: show that frame. */
+  if (state->referenced_frame > 0 && state->referenced_frame <= lb_viewport_get_n_frames (self->viewport))
+    lb_viewport_set_frame (self->viewport, state->referenced_frame - 1);
   view = lb_annotation_set_get_view (set);
   if (view->has_window)
     lb_viewport_set_window (self->viewport, view->window_center, view->window_width);
@@ -402,6 +406,7 @@ has_unsaved_marks (LbStudyView *self)
 typedef struct {
   LbAnnotationSet *set;
   guint state_position;
+  guint frame;                    /* 1-based frame of a multi-frame image; 0: all */
 } Kept;
 
 static void
@@ -441,6 +446,14 @@ view_from_viewport (LbStudyView *self, LbAnnotationSet *set, LbAnnotationView *v
     view->has_area = FALSE;
 }
 
+/* The frame shown of a multi-frame image (1-based), which its marks are
+ * drawn on; 0 for a single frame. */
+static guint
+shown_frame (LbStudyView *self)
+{
+  return lb_viewport_get_n_frames (self->viewport) > 1 ? lb_viewport_get_frame (self->viewport) + 1 : 0;
+}
+
 /* Leaving the image shown: its unsaved marks are kept, with the view they
  * were drawn in, to be shown again when the reviewer comes back. */
 static void
@@ -467,6 +480,7 @@ keep_shown_marks (LbStudyView *self)
   k = g_new0 (Kept, 1);
   k->set = g_object_ref (self->annotations);
   k->state_position = gtk_drop_down_get_selected (self->pr_dropdown);
+  k->frame = shown_frame (self);
   g_hash_table_replace (self->kept, g_strdup (uid), k);
 }
 
@@ -502,7 +516,11 @@ show_current (LbStudyView *self)
       guint position = kept->state_position;
       const LbAnnotationView *view = lb_annotation_set_get_view (set);
 
+      guint frame = kept->frame;
+
       g_hash_table_remove (self->kept, lb_dicom_object_get_meta (object)->sop_instance_uid);
+      if (frame > 0 && frame <= lb_viewport_get_n_frames (self->viewport))
+        lb_viewport_set_frame (self->viewport, frame - 1);
       fill_states (self, position);
       cancel_pending_view (self);
       set_annotations (self, set);
@@ -1309,6 +1327,7 @@ lb_study_view_build_presentation_state (LbStudyView  *self,
         label = a->label;
     }
   options.content_label = label;
+  options.referenced_frame = self->saving != NULL ? self->saving_frame : shown_frame (self);
   options.content_description = "Annotations made in Lightbox";
   options.creator = creator;
   options.series_description = "Lightbox annotations";
@@ -1372,9 +1391,14 @@ lb_study_view_save_all_annotations (LbStudyView *self)
     g_ptr_array_add (sets, g_object_ref (k->set));
   for (guint i = 0; i < sets->len; i++)
     {
-      self->saving = g_ptr_array_index (sets, i);
+      LbAnnotationSet *set = g_ptr_array_index (sets, i);
+
+      k = g_hash_table_lookup (self->kept, lb_annotation_set_get_sop_instance_uid (set));
+      self->saving = set;
+      self->saving_frame = k != NULL ? k->frame : 0;
       g_signal_emit (self, signals[SAVE_ANNOTATIONS], 0);
       self->saving = NULL;
+      self->saving_frame = 0;
     }
   update_annotations_label (self);
 }
