@@ -92,21 +92,30 @@ def number(line):
     return float(m.group(1)) if m else None
 
 
-def click_dialog_button(app, heading, label):
-    """Presses @label in the dialog showing @heading (AT-SPI action)."""
+def dialog_has_button(app, heading, label):
+    """Whether the dialog showing @heading offers @label. (Its buttons are
+    pressed by their mnemonics, as a person would: an AT-SPI action on a
+    button whose handler destroys the dialog trips GTK's accessibility
+    code.)"""
+    seen = []
     for i in range(app.app.get_child_count()):
         win = app.app.get_child_at_index(i)
         if win is None:
             continue
-        names = [n.get_name() for n in app.walk(win)]
-        if heading not in names:
-            continue
-        for node in app.walk(win):
+        nodes = []
+        for n in app.walk(win):
             try:
-                if node.get_role_name() == "button" and node.get_name() == label:
-                    return node.get_action_iface().do_action(0)
+                nodes.append((n, n.get_role_name(), n.get_name()))
             except Exception:
                 continue
+        if heading not in [name for _, _, name in nodes]:
+            continue
+        for node, role, name in nodes:
+            seen.append((role, name))
+            # GTK names a button by its mnemonic label and its text: "_Save Save".
+            if role in ("push button", "button") and name and name.replace("_", "").split()[-1] == label:
+                return True
+    print("# no %r button in the dialog: %r" % (label, seen))
     return False
 
 
@@ -248,9 +257,9 @@ try:
     names = app.wait_for(lambda n: "Save Annotations?" in n, timeout=10)
     tap.ok("Save Annotations?" in names, "leaving the study with unsaved marks asks first")
     app.screenshot("ui-annotate-save-prompt.png")
-    pressed = click_dialog_button(app, "Save Annotations?", "Save")
-    if not pressed:
-        app.key("Return")
+    tap.ok(all(dialog_has_button(app, "Save Annotations?", b) for b in ("Save", "Discard", "Cancel")),
+           "the dialog offers Save, Discard and Cancel")
+    app.key("alt+s")
     names = app.wait_for(lambda n: any(s and US_NOTE_PREFIX in s for s in n), timeout=30)
     tap.ok(any(s and US_NOTE_PREFIX in s for s in names) and "Save Annotations?" not in names,
            "Save: the other study opens")
@@ -298,6 +307,36 @@ print('|'.join(texts))
                   if "Error" in s or s.startswith("E:")]
         tap.ok(pschk.returncode == 0 and not errors,
                "dcmpschk and dciodvfy accept the %s image's GSPS: %r" % (name, errors[:5]))
+
+    # Closing the window with unsaved marks asks too: Cancel keeps it open,
+    # Discard closes it (and the app with its last window).
+    time.sleep(1.0)
+    app.key("s")
+    click(cx - 250, cy - 150)
+    app.key("l")
+    drag(cx - 100, cy + 60, cx + 100, cy + 60)
+    names = app.wait_for(lambda n: "(not saved)" in panel(n), timeout=10)
+    tap.ok("(not saved)" in panel(names), "a line on the US clip, not saved")
+    close = app.find(role="push button", name="Close")
+    tap.ok(close is not None and close.get_action_iface().do_action(0),
+           "the window's close button is pressed")
+    names = app.wait_for(lambda n: "Save Annotations?" in n, timeout=10)
+    tap.ok("Save Annotations?" in names and app.proc.poll() is None,
+           "closing the window with unsaved marks asks first")
+    app.screenshot("ui-annotate-close-prompt.png")
+    app.key("alt+c")
+    time.sleep(1.5)
+    names = app.names()
+    tap.ok(app.proc.poll() is None and "Save Annotations?" not in names and "(not saved)" in panel(names),
+           "Cancel keeps the window and the marks")
+    close = app.find(role="push button", name="Close")
+    if close is not None:
+        close.get_action_iface().do_action(0)
+    app.wait_for(lambda n: "Save Annotations?" in n, timeout=10)
+    app.key("alt+d")
+    exited = lbui.wait_until(lambda: app.proc.poll() is not None, timeout=15)
+    tap.ok(exited and app.proc.returncode == 0, "Discard closes the window and the app ends cleanly (%s)"
+           % app.proc.returncode)
 finally:
     status = app.quit()
 
