@@ -55,6 +55,8 @@ struct _LbStudyView
   guint shown_position;
   gboolean reverting;             /* putting the selection back */
   guint view_tick_id;
+  int view_width, view_height;    /* the viewport size the pending view was fitted to */
+  gint64 view_fitted_us;
   LbAnnotationView pending_view;
 
   LbStudy *study;
@@ -270,20 +272,40 @@ find_object (LbStudyView *self, const char *sop_instance_uid)
 }
 
 /* A presentation state's view is fitted into the viewport, so it waits
- * until the viewport has its size. */
+ * until the viewport has its size, and fits it again while the layout
+ * settles (the worklist unfolding, the side panel filling): until the size
+ * has not changed for half a second. */
 static gboolean
 apply_view_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
 {
   LbStudyView *self = user_data;
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  gint64 now = gdk_frame_clock_get_frame_time (clock);
   LbViewTransform t;
 
-  if (gtk_widget_get_width (widget) <= 1 || gtk_widget_get_height (widget) <= 1)
+  if (width <= 1 || height <= 1)
     return G_SOURCE_CONTINUE;
-  self->view_tick_id = 0;
+  if (width == self->view_width && height == self->view_height)
+    {
+      if (now - self->view_fitted_us < G_USEC_PER_SEC / 2)
+        return G_SOURCE_CONTINUE;
+      self->view_tick_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  self->view_width = width;
+  self->view_height = height;
+  self->view_fitted_us = now;
   lb_viewport_get_view_transform (self->viewport, &t);
   lb_annotation_view_apply_to_transform (&self->pending_view, &t);
   lb_viewport_set_view_transform (self->viewport, &t);
-  return G_SOURCE_REMOVE;
+  return G_SOURCE_CONTINUE;
+}
+
+static guint
+add_view_tick (LbStudyView *self)
+{
+  self->view_width = self->view_height = 0;
+  return gtk_widget_add_tick_callback (GTK_WIDGET (self->viewport), apply_view_tick_cb, self, NULL);
 }
 
 static void
@@ -323,7 +345,7 @@ apply_state (LbStudyView *self, const LbPresentationState *state)
   if (view->has_area || view->rotation != 0 || view->flip_h)
     {
       self->pending_view = *view;
-      self->view_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->viewport), apply_view_tick_cb, self, NULL);
+      self->view_tick_id = add_view_tick (self);
     }
 }
 
@@ -531,8 +553,7 @@ show_current (LbStudyView *self)
       if (view->has_area || view->rotation != 0 || view->flip_h)
         {
           self->pending_view = *view;
-          self->view_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->viewport), apply_view_tick_cb,
-                                                             self, NULL);
+          self->view_tick_id = add_view_tick (self);
         }
     }
   else
