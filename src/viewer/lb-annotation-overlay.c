@@ -409,6 +409,18 @@ lb_annotation_drag_handle (const LbAnnotation *a,
 }
 
 gboolean
+lb_annotation_overlay_nudge (LbAnnotationOverlay *self,
+                           double             dx,
+                           double             dy)
+{
+  g_return_val_if_fail (LB_IS_ANNOTATION_OVERLAY (self), FALSE);
+
+  if (self->set == NULL || self->selected == 0 || self->points->len > 0 || self->moving || self->handle >= 0)
+    return FALSE;
+  return lb_annotation_set_move (self->set, self->selected, dx, dy);
+}
+
+gboolean
 lb_annotation_overlay_activate (LbAnnotationOverlay *self)
 {
   g_return_val_if_fail (LB_IS_ANNOTATION_OVERLAY (self), FALSE);

@@ -79,6 +79,11 @@ int                lb_annotation_overlay_handle_at       (LbAnnotationOverlay   
 /* Enter on a selection: asks to edit its text (text) or label (others) by
  * emitting ::edit-requested; FALSE when nothing is selected. */
 gboolean           lb_annotation_overlay_activate        (LbAnnotationOverlay     *self);
+/* Moves the selection by (@dx, @dy) image px (one undo step); FALSE when
+ * nothing is selected or a shape is being drawn or dragged. */
+gboolean           lb_annotation_overlay_nudge           (LbAnnotationOverlay     *self,
+                                                        double                 dx,
+                                                        double                 dy);
 /* The points @a has when its point @handle is dragged to @to: most kinds
  * move that point only; a circle's centre moves the whole circle; an
  * ellipse's axis end turns and scales that axis about the centre, keeping

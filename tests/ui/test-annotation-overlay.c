@@ -425,6 +425,26 @@ test_handles (void)
   g_assert_cmpuint (edit, ==, line_id);
   lb_annotation_overlay_select (o, 0);
   g_assert_false (lb_annotation_overlay_activate (o));
+
+  /* The arrow keys nudge the selection by one image pixel: one undo step
+   * each; nothing without a selection or while a handle is dragged. */
+  g_assert_false (lb_annotation_overlay_nudge (o, 1, 0));
+  lb_annotation_overlay_select (o, line_id);
+  lb_annotation_set_clear_history (set);
+  g_assert_true (lb_annotation_overlay_nudge (o, 1, 0));
+  g_assert_true (lb_annotation_overlay_nudge (o, 0, -1));
+  a = lb_annotation_set_lookup (set, line_id);
+  g_assert_cmpfloat (a->points[0].x, ==, 11);
+  g_assert_cmpfloat (a->points[0].y, ==, 29);
+  g_assert_true (lb_annotation_set_undo (set));
+  g_assert_cmpfloat (lb_annotation_set_lookup (set, line_id)->points[0].y, ==, 30);
+  g_assert_true (lb_annotation_overlay_press (o, 11, 30, 1, 3));
+  g_assert_false (lb_annotation_overlay_nudge (o, 1, 0));
+  lb_annotation_overlay_cancel (o);
+
+  /* An ellipse is hit inside, not only on its axes. */
+  g_assert_cmpuint (lb_annotation_overlay_hit (o, 150, 75, 1), ==, ellipse_id);
+  g_assert_cmpuint (lb_annotation_overlay_hit (o, 300, 300, 1), ==, 0);
 }
 
 int
