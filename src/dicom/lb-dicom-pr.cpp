@@ -671,6 +671,10 @@ lb_dicom_pr_build (LbDicomObject              *image,
           if (g->description != nullptr && g->description[0] != '\0')
             put (item, DCM_GraphicGroupDescription, g->description);
         }
+      if (o->referenced_frame > MAX (m->number_of_frames, 1u))
+        throw BadInput ("frame " + std::to_string (o->referenced_frame) + " is past the image's " +
+                        std::to_string (MAX (m->number_of_frames, 1u)) + " frames");
+      const bool frame_ref = o->referenced_frame > 0 && m->number_of_frames > 1;
       for (guint i = 0; i < st->n_annotations; i++)
         {
           const LbPrAnnotation *a = &st->annotations[i];
@@ -682,6 +686,16 @@ lb_dicom_pr_build (LbDicomObject              *image,
           if (a->n_graphics == 0 && a->n_texts == 0)
             continue;
           DcmItem *ga = new_item (ds, DCM_GraphicAnnotationSequence);
+          if (frame_ref)
+            {
+              /* Marks drawn on one frame of a multi-frame image belong to
+               * that frame only (C.10.5: Referenced Frame Number is 1C,
+               * required when the reference is not to all frames). */
+              DcmItem *fr = new_item (ga, DCM_ReferencedImageSequence);
+              put (fr, DCM_ReferencedSOPClassUID, m->sop_class_uid);
+              put (fr, DCM_ReferencedSOPInstanceUID, m->sop_instance_uid);
+              put (fr, DCM_ReferencedFrameNumber, std::to_string (o->referenced_frame).c_str ());
+            }
           put (ga, DCM_GraphicLayer, a->layer);
           for (guint j = 0; j < a->n_texts; j++)
             put_text (ga, &a->texts[j]);
@@ -939,7 +953,15 @@ lb_dicom_pr_parse (GBytes  *bytes,
             {
               bool ours = false;
               for (long k = 0; ga->findAndGetSequenceItem (DCM_ReferencedImageSequence, r, k).good (); k++)
-                ours = ours || get (r, DCM_ReferencedSOPInstanceUID) == ref_uid;
+                if (get (r, DCM_ReferencedSOPInstanceUID) == ref_uid)
+                  {
+                    Sint32 frame = 0;
+                    ours = true;
+                    /* The first frame named (Lightbox names one). */
+                    if (s->referenced_frame == 0 &&
+                        r->findAndGetSint32 (DCM_ReferencedFrameNumber, frame).good () && frame > 0)
+                      s->referenced_frame = (guint) frame;
+                  }
               if (!ours)
                 continue;
             }

@@ -454,6 +454,9 @@ typedef struct {
   gboolean     has_window;
   double       window_center;
   double       window_width;
+  /* Parse only: the Referenced Frame Number (1-based) the graphic
+   * annotations of a multi-frame image are limited to; 0: all frames. */
+  guint        referenced_frame;
 } LbPresentationState;
 
 void lb_presentation_state_free (LbPresentationState *state);
@@ -465,6 +468,9 @@ typedef struct {
   const char *series_description;
   const char *uid_root;             /* NULL: Lightbox's default root */
   GDateTime  *creation_datetime;    /* NULL: now */
+  /* A multi-frame image: the frame (1-based) the annotations were drawn on,
+   * written as Referenced Frame Number (PS3.3 C.10.5); 0: all frames. */
+  guint       referenced_frame;
 } LbPrOptions;
 
 /* Builds a presentation state for @image (the study it goes into, what it

@@ -45,12 +45,18 @@ struct _LbStudyView
   LbAnnotationOverlay *overlay;
   LbAnnotationSet *annotations;   /* the image shown's */
   gboolean dirty;                 /* changed since loaded or saved */
+  /* The unsaved marks of the study's other images, kept while the reviewer
+   * looks at another image: SOP Instance UID → Kept. */
+  GHashTable *kept;
+  LbAnnotationSet *saving;        /* a kept set being saved, NULL: the shown one */
+  guint saving_frame;             /* its frame (1-based; 0: all) */
   GPtrArray *states;              /* LbPresentationState: the study's */
   GPtrArray *image_states;        /* borrowed from ->states: the image's, newest first */
   guint shown_position;
   gboolean reverting;             /* putting the selection back */
-  guint pending_position;
   guint view_tick_id;
+  int view_width, view_height;    /* the viewport size the pending view was fitted to */
+  gint64 view_fitted_us;
   LbAnnotationView pending_view;
 
   LbStudy *study;
@@ -69,7 +75,10 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static const char *const tool_names[] = { "select", "line", "polygon", "text", "calibrate", "arrow" };
+/* In the order of LbAnnotationTool. */
+static const char *const tool_names[] = { "select", "line", "polygon", "text", "calibrate", "arrow",
+                                          "point", "circle", "ellipse", "freehand" };
+G_STATIC_ASSERT (G_N_ELEMENTS (tool_names) == LB_ANNOTATION_TOOL_LAST + 1);
 
 enum {
   DECIDED,
@@ -192,8 +201,25 @@ update_annotations_label (LbStudyView *self)
   if (self->annotations != NULL && lb_annotation_set_get_calibration (self->annotations) > 0)
     g_string_append_printf (text, _("\nCalibrated: %.4g mm per pixel"),
                             lb_annotation_set_get_calibration (self->annotations));
+  if (self->annotations != NULL)
+    {
+      /* What the presentation state does to the view, said in words. */
+      const LbAnnotationView *view = lb_annotation_set_get_view (self->annotations);
+
+      if (view->rotation != 0 && view->flip_h)
+        g_string_append_printf (text, _("\nShown rotated %d° clockwise, then flipped"), view->rotation);
+      else if (view->rotation != 0)
+        g_string_append_printf (text, _("\nShown rotated %d° clockwise"), view->rotation);
+      else if (view->flip_h)
+        g_string_append (text, _("\nShown flipped"));
+    }
   if (self->dirty)
     g_string_append (text, _("\n(not saved)"));
+  if (self->kept != NULL && g_hash_table_size (self->kept) > 0)
+    g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "\n%u other image with marks not saved",
+                                               "\n%u other images with marks not saved",
+                                               g_hash_table_size (self->kept)),
+                            g_hash_table_size (self->kept));
   gtk_label_set_text (self->annotations_label, text->str);
 }
 
@@ -231,21 +257,55 @@ current_object (LbStudyView *self)
   return item != NULL ? lb_image_item_get_object (item) : NULL;
 }
 
+static LbDicomObject *
+find_object (LbStudyView *self, const char *sop_instance_uid)
+{
+  for (guint i = 0; sop_instance_uid != NULL && i < g_list_model_get_n_items (G_LIST_MODEL (self->items)); i++)
+    {
+      g_autoptr (LbImageItem) item = g_list_model_get_item (G_LIST_MODEL (self->items), i);
+      LbDicomObject *object = lb_image_item_get_object (item);
+
+      if (g_strcmp0 (lb_dicom_object_get_meta (object)->sop_instance_uid, sop_instance_uid) == 0)
+        return object;
+    }
+  return NULL;
+}
+
 /* A presentation state's view is fitted into the viewport, so it waits
- * until the viewport has its size. */
+ * until the viewport has its size, and fits it again while the layout
+ * settles (the worklist unfolding, the side panel filling): until the size
+ * has not changed for half a second. */
 static gboolean
 apply_view_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
 {
   LbStudyView *self = user_data;
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  gint64 now = gdk_frame_clock_get_frame_time (clock);
   LbViewTransform t;
 
-  if (gtk_widget_get_width (widget) <= 1 || gtk_widget_get_height (widget) <= 1)
+  if (width <= 1 || height <= 1)
     return G_SOURCE_CONTINUE;
-  self->view_tick_id = 0;
+  if (width == self->view_width && height == self->view_height)
+    {
+      if (now - self->view_fitted_us < G_USEC_PER_SEC / 2)
+        return G_SOURCE_CONTINUE;
+      self->view_tick_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  self->view_width = width;
+  self->view_height = height;
+  self->view_fitted_us = now;
   lb_viewport_get_view_transform (self->viewport, &t);
   lb_annotation_view_apply_to_transform (&self->pending_view, &t);
   lb_viewport_set_view_transform (self->viewport, &t);
-  return G_SOURCE_REMOVE;
+  return G_SOURCE_CONTINUE;
+}
+
+static guint
+add_view_tick (LbStudyView *self)
+{
+  self->view_width = self->view_height = 0;
+  return gtk_widget_add_tick_callback (GTK_WIDGET (self->viewport), apply_view_tick_cb, self, NULL);
 }
 
 static void
@@ -276,13 +336,16 @@ apply_state (LbStudyView *self, const LbPresentationState *state)
   set = lb_annotation_set_new_from_presentation_state (state);
   lb_annotation_set_set_image_from_dicom (set, object);
   set_annotations (self, set);
+  /* Marks drawn on one frame of a clip: show that frame. */
+  if (state->referenced_frame > 0 && state->referenced_frame <= lb_viewport_get_n_frames (self->viewport))
+    lb_viewport_set_frame (self->viewport, state->referenced_frame - 1);
   view = lb_annotation_set_get_view (set);
   if (view->has_window)
     lb_viewport_set_window (self->viewport, view->window_center, view->window_width);
   if (view->has_area || view->rotation != 0 || view->flip_h)
     {
       self->pending_view = *view;
-      self->view_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->viewport), apply_view_tick_cb, self, NULL);
+      self->view_tick_id = add_view_tick (self);
     }
 }
 
@@ -352,27 +415,6 @@ pr_selected_cb (LbStudyView *self)
 static void
 show_current (LbStudyView *self);
 
-static void
-unsaved_response_cb (AdwMessageDialog *dialog,
-                     const char       *response,
-                     LbStudyView      *self)
-{
-  guint pos = self->pending_position;
-
-  if (g_str_equal (response, "save"))
-    {
-      g_signal_emit (self, signals[SAVE_ANNOTATIONS], 0);
-      if (self->dirty)
-        return;   /* not saved: stay, the window said why */
-    }
-  else if (g_str_equal (response, "discard"))
-    self->dirty = FALSE;
-  else
-    return;
-  if (pos < g_list_model_get_n_items (G_LIST_MODEL (self->items)))
-    gtk_single_selection_set_selected (self->selection, pos);
-}
-
 static gboolean
 has_unsaved_marks (LbStudyView *self)
 {
@@ -381,25 +423,87 @@ has_unsaved_marks (LbStudyView *self)
           lb_annotation_set_get_calibration (self->annotations) > 0);
 }
 
-static void
-ask_unsaved (LbStudyView *self)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                              _("Save Annotations?"),
-                                              _("This image has marks that are not saved. They are lost unless saved."));
+/* Marks not saved yet of an image not shown, with the presentation state
+ * they started from (its place in the drop-down). */
+typedef struct {
+  LbAnnotationSet *set;
+  guint state_position;
+  guint frame;                    /* 1-based frame of a multi-frame image; 0: all */
+} Kept;
 
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "discard", _("_Discard"),
-                                    "save", _("_Save"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (unsaved_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+static void
+kept_free (gpointer data)
+{
+  Kept *k = data;
+
+  g_clear_object (&k->set);
+  g_free (k);
+}
+
+/* The view shown, as a presentation state stores it. The displayed area is
+ * the part of the image in the viewport: the letterbox around a fitted
+ * image is the viewer's business, not part of the area (PS3.3 C.10.4
+ * allows corners outside the image, but dciodvfy and some viewers do not
+ * take them), so the region is clipped to the image. */
+static void
+view_from_viewport (LbStudyView *self, LbAnnotationSet *set, LbAnnotationView *view)
+{
+  LbViewTransform t;
+  guint columns = 0, rows = 0;
+
+  *view = *lb_annotation_set_get_view (set);
+  lb_viewport_get_view_transform (self->viewport, &t);
+  lb_annotation_view_from_transform (&t, view);
+  view->has_window = TRUE;
+  lb_viewport_get_window (self->viewport, &view->window_center, &view->window_width);
+  lb_annotation_set_get_image_size (set, &columns, &rows);
+  if (!view->has_area || columns == 0 || rows == 0)
+    return;
+  view->tlhc[0] = CLAMP (view->tlhc[0], 1, (int) columns);
+  view->brhc[0] = CLAMP (view->brhc[0], 1, (int) columns);
+  view->tlhc[1] = CLAMP (view->tlhc[1], 1, (int) rows);
+  view->brhc[1] = CLAMP (view->brhc[1], 1, (int) rows);
+  /* Panned off the image: the whole image then. */
+  if ((view->tlhc[0] == view->brhc[0] && columns > 1) || (view->tlhc[1] == view->brhc[1] && rows > 1))
+    view->has_area = FALSE;
+}
+
+/* The frame shown of a multi-frame image (1-based), which its marks are
+ * drawn on; 0 for a single frame. */
+static guint
+shown_frame (LbStudyView *self)
+{
+  return lb_viewport_get_n_frames (self->viewport) > 1 ? lb_viewport_get_frame (self->viewport) + 1 : 0;
+}
+
+/* Leaving the image shown: its unsaved marks are kept, with the view they
+ * were drawn in, to be shown again when the reviewer comes back. */
+static void
+keep_shown_marks (LbStudyView *self)
+{
+  const char *uid;
+  LbAnnotationView view;
+  Kept *k;
+
+  if (self->annotations == NULL)
+    return;
+  uid = lb_annotation_set_get_sop_instance_uid (self->annotations);
+  if (uid == NULL || uid[0] == '\0')
+    return;
+  if (!has_unsaved_marks (self))
+    {
+      g_hash_table_remove (self->kept, uid);
+      return;
+    }
+  lb_annotation_overlay_cancel (self->overlay);
+  view_from_viewport (self, self->annotations, &view);
+  g_signal_handlers_disconnect_by_data (self->annotations, self);
+  lb_annotation_set_set_view (self->annotations, &view);
+  k = g_new0 (Kept, 1);
+  k->set = g_object_ref (self->annotations);
+  k->state_position = gtk_drop_down_get_selected (self->pr_dropdown);
+  k->frame = shown_frame (self);
+  g_hash_table_replace (self->kept, g_strdup (uid), k);
 }
 
 static void
@@ -409,17 +513,8 @@ selection_changed_cb (LbStudyView *self)
 
   if (self->reverting)
     return;
-  if (pos != self->shown_position && has_unsaved_marks (self) &&
-      self->shown_position < g_list_model_get_n_items (G_LIST_MODEL (self->items)))
-    {
-      /* Stay on the image until the reviewer says what to do. */
-      self->pending_position = pos;
-      self->reverting = TRUE;
-      gtk_single_selection_set_selected (self->selection, self->shown_position);
-      self->reverting = FALSE;
-      ask_unsaved (self);
-      return;
-    }
+  if (pos != self->shown_position)
+    keep_shown_marks (self);
   show_current (self);
 }
 
@@ -427,16 +522,48 @@ static void
 show_current (LbStudyView *self)
 {
   LbImageItem *item = gtk_single_selection_get_selected_item (self->selection);
+  LbDicomObject *object;
+  Kept *kept;
 
   if (item == NULL)
     return;
+  object = lb_image_item_get_object (item);
   self->shown_position = gtk_single_selection_get_selected (self->selection);
-  lb_viewport_set_image (self->viewport, lb_image_item_get_object (item));
-  fill_states (self, 0);
-  apply_state (self, self->image_states->len > 0 ? g_ptr_array_index (self->image_states, 0) : NULL);
-  show_details (self, lb_image_item_get_object (item));
+  lb_viewport_set_image (self->viewport, object);
+  kept = g_hash_table_lookup (self->kept, lb_dicom_object_get_meta (object)->sop_instance_uid);
+  if (kept != NULL)
+    {
+      /* Back on an image with marks not saved: they are as they were left. */
+      g_autoptr (LbAnnotationSet) set = g_object_ref (kept->set);
+      guint position = kept->state_position;
+      const LbAnnotationView *view = lb_annotation_set_get_view (set);
+
+      guint frame = kept->frame;
+
+      g_hash_table_remove (self->kept, lb_dicom_object_get_meta (object)->sop_instance_uid);
+      if (frame > 0 && frame <= lb_viewport_get_n_frames (self->viewport))
+        lb_viewport_set_frame (self->viewport, frame - 1);
+      fill_states (self, position);
+      cancel_pending_view (self);
+      set_annotations (self, set);
+      self->dirty = TRUE;
+      update_annotations_label (self);
+      if (view->has_window)
+        lb_viewport_set_window (self->viewport, view->window_center, view->window_width);
+      if (view->has_area || view->rotation != 0 || view->flip_h)
+        {
+          self->pending_view = *view;
+          self->view_tick_id = add_view_tick (self);
+        }
+    }
+  else
+    {
+      fill_states (self, 0);
+      apply_state (self, self->image_states->len > 0 ? g_ptr_array_index (self->image_states, 0) : NULL);
+    }
+  show_details (self, object);
   gtk_widget_set_visible (GTK_WIDGET (self->quality_label), FALSE);
-  lb_quality_check_async (lb_image_item_get_object (item), self->cancellable, quality_done_cb, self);
+  lb_quality_check_async (object, self->cancellable, quality_done_cb, self);
   gtk_stack_set_visible_child_name (self->stack, "image");
 }
 
@@ -544,6 +671,7 @@ previous_image_action (GtkWidget *widget, const char *name, GVariant *param)
 
 typedef enum {
   ASK_TEXT,
+  ASK_EDIT_TEXT,
   ASK_LABEL,
   ASK_CALIBRATION,
 } AskKind;
@@ -588,6 +716,11 @@ ask_response_cb (AdwMessageDialog *dialog,
       if (text[0] != '\0' &&
           lb_annotation_set_add (ask->set, LB_ANNOTATION_TEXT, &ask->a, 1, "", NULL, text, FALSE, &error) == 0)
         g_message ("Text not added: %s", error->message);
+      break;
+    case ASK_EDIT_TEXT:
+      /* An emptied text would leave an invisible mark: keep the old one. */
+      if (text[0] != '\0')
+        lb_annotation_set_set_text (ask->set, ask->id, text);
       break;
     case ASK_LABEL:
       lb_annotation_set_set_label (ask->set, ask->id, text);
@@ -664,13 +797,36 @@ shape_finished_cb (LbStudyView *self, guint id)
   const LbAnnotation *a = lb_annotation_set_lookup (self->annotations, id);
   Ask *data;
 
-  /* An outline is named (WALKTHROUGH.md: "wound"); a length needs no name. */
-  if (a == NULL || a->kind != LB_ANNOTATION_POLYGON)
+  /* An outline is named (WALKTHROUGH.md: "wound"); a length needs no name
+   * (double-click or Enter names any mark later). */
+  if (a == NULL || !(a->kind == LB_ANNOTATION_POLYGON || (a->kind == LB_ANNOTATION_FREEHAND && a->closed)))
     return;
   data = g_new0 (Ask, 1);
   data->kind = ASK_LABEL;
   data->id = id;
   ask (self, data, _("Label the Outline"), _("For example “wound”. Leave empty for none."), "",
+       _("Label"), _("_Set Label"));
+}
+
+/* Double click or Enter on the selection: its text, or its label. */
+static void
+edit_requested_cb (LbStudyView *self, guint id)
+{
+  const LbAnnotation *a = self->annotations != NULL ? lb_annotation_set_lookup (self->annotations, id) : NULL;
+  Ask *data;
+
+  if (a == NULL)
+    return;
+  data = g_new0 (Ask, 1);
+  data->id = id;
+  if (a->kind == LB_ANNOTATION_TEXT)
+    {
+      data->kind = ASK_EDIT_TEXT;
+      ask (self, data, _("Edit Text"), _("The text shown on the image."), a->text, _("Text"), _("_Change"));
+      return;
+    }
+  data->kind = ASK_LABEL;
+  ask (self, data, _("Label the Mark"), _("For example “wound”. Leave empty for none."), a->label,
        _("Label"), _("_Set Label"));
 }
 
@@ -770,6 +926,7 @@ lb_study_view_dispose (GObject *object)
   g_clear_object (&self->overlay);
   g_clear_pointer (&self->states, g_ptr_array_unref);
   g_clear_pointer (&self->image_states, g_ptr_array_unref);
+  g_clear_pointer (&self->kept, g_hash_table_unref);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->selection);
   g_clear_object (&self->items);
@@ -822,7 +979,8 @@ lb_study_view_class_init (LbStudyViewClass *klass)
   object_class->get_property = lb_study_view_get_property;
   object_class->set_property = lb_study_view_set_property;
 
-  /* annotation-tool: "select", "line", "polygon", "text", "calibrate", "arrow" */
+  /* annotation-tool: "select", "line", "polygon", "text", "calibrate", "arrow",
+   * "point", "circle", "ellipse", "freehand" */
   properties[PROP_ANNOTATION_TOOL] =
     g_param_spec_string ("annotation-tool", NULL, NULL, "select",
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
@@ -894,6 +1052,10 @@ lb_study_view_class_init (LbStudyViewClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, 0, "annotate.tool", "s", "polygon");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, 0, "annotate.tool", "s", "text");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_C, GDK_SHIFT_MASK, "annotate.tool", "s", "calibrate");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, 0, "annotate.tool", "s", "point");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, 0, "annotate.tool", "s", "ellipse");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_E, GDK_SHIFT_MASK, "annotate.tool", "s", "circle");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_P, GDK_SHIFT_MASK, "annotate.tool", "s", "freehand");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "annotate.delete", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Delete, 0, "annotate.delete", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "annotate.undo", NULL);
@@ -920,11 +1082,13 @@ lb_study_view_init (LbStudyView *self)
   gtk_list_view_set_model (self->thumbnails, GTK_SELECTION_MODEL (self->selection));
 
   self->image_states = g_ptr_array_new ();
+  self->kept = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, kept_free);
   self->overlay = lb_annotation_overlay_new ();
   lb_viewport_set_annotation_overlay (self->viewport, self->overlay);
   g_signal_connect_swapped (self->overlay, "text-requested", G_CALLBACK (text_requested_cb), self);
   g_signal_connect_swapped (self->overlay, "shape-finished", G_CALLBACK (shape_finished_cb), self);
   g_signal_connect_swapped (self->overlay, "calibrate-requested", G_CALLBACK (calibrate_requested_cb), self);
+  g_signal_connect_swapped (self->overlay, "edit-requested", G_CALLBACK (edit_requested_cb), self);
   g_signal_connect_swapped (self->overlay, "notify::selected", G_CALLBACK (overlay_selected_cb), self);
   update_annotation_actions (self);
 
@@ -958,6 +1122,7 @@ lb_study_view_set_loading (LbStudyView *self,
   g_list_store_remove_all (self->items);
   g_clear_pointer (&self->states, g_ptr_array_unref);
   cancel_pending_view (self);
+  g_hash_table_remove_all (self->kept);
   set_annotations (self, NULL);
 
   name = lb_study_dup_display_name (study);
@@ -1145,38 +1310,49 @@ lb_study_view_build_presentation_state (LbStudyView  *self,
                                         GError      **error)
 {
   LbDicomObject *object;
-  LbViewTransform t;
   LbAnnotationView view;
   LbPrOptions options = { 0 };
   const char *label = NULL;
 
+  LbAnnotationSet *set;
+
   g_return_val_if_fail (LB_IS_STUDY_VIEW (self), NULL);
 
-  object = current_object (self);
-  if (object == NULL || self->annotations == NULL)
+  if (self->saving != NULL)
+    {
+      /* A kept image's marks, with the view they were drawn in. */
+      set = self->saving;
+      object = find_object (self, lb_annotation_set_get_sop_instance_uid (set));
+    }
+  else
+    {
+      set = self->annotations;
+      object = current_object (self);
+    }
+  if (object == NULL || set == NULL)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("No image is shown"));
       return NULL;
     }
-  lb_annotation_overlay_cancel (self->overlay);
-  view = *lb_annotation_set_get_view (self->annotations);
-  lb_viewport_get_view_transform (self->viewport, &t);
-  lb_annotation_view_from_transform (&t, &view);
-  view.has_window = TRUE;
-  lb_viewport_get_window (self->viewport, &view.window_center, &view.window_width);
-  lb_annotation_set_set_view (self->annotations, &view);
-  /* The content label names the first labelled mark, e.g. WOUND. */
-  for (guint i = 0; label == NULL && i < lb_annotation_set_get_n_annotations (self->annotations); i++)
+  if (self->saving == NULL)
     {
-      const LbAnnotation *a = lb_annotation_set_get_nth (self->annotations, i);
+      lb_annotation_overlay_cancel (self->overlay);
+      view_from_viewport (self, set, &view);
+      lb_annotation_set_set_view (set, &view);
+    }
+  /* The content label names the first labelled mark, e.g. WOUND. */
+  for (guint i = 0; label == NULL && i < lb_annotation_set_get_n_annotations (set); i++)
+    {
+      const LbAnnotation *a = lb_annotation_set_get_nth (set, i);
       if (a->label[0] != '\0')
         label = a->label;
     }
   options.content_label = label;
+  options.referenced_frame = self->saving != NULL ? self->saving_frame : shown_frame (self);
   options.content_description = "Annotations made in Lightbox";
   options.creator = creator;
   options.series_description = "Lightbox annotations";
-  return lb_annotation_set_build_pr (self->annotations, object, &options, out_uid, error);
+  return lb_annotation_set_build_pr (set, object, &options, out_uid, error);
 }
 
 /* The presentation state built above reached the outbox: it is listed (and
@@ -1189,7 +1365,10 @@ lb_study_view_presentation_state_saved (LbStudyView *self,
 
   g_return_if_fail (LB_IS_STUDY_VIEW (self));
 
-  self->dirty = FALSE;
+  if (self->saving != NULL)
+    g_hash_table_remove (self->kept, lb_annotation_set_get_sop_instance_uid (self->saving));
+  else
+    self->dirty = FALSE;
   update_annotations_label (self);
   state = lb_dicom_pr_parse (bytes, NULL);
   if (state == NULL)
@@ -1197,12 +1376,147 @@ lb_study_view_presentation_state_saved (LbStudyView *self,
   if (self->states == NULL)
     self->states = g_ptr_array_new_with_free_func ((GDestroyNotify) lb_presentation_state_free);
   g_ptr_array_add (self->states, state);
-  fill_states (self, 0);
+  /* Listed (and chosen) when it is the shown image's. */
+  if (self->saving == NULL)
+    fill_states (self, 0);
 }
 
+/* Any image of the study: the one shown or one left with marks not saved. */
 gboolean
 lb_study_view_has_unsaved_annotations (LbStudyView *self)
 {
   g_return_val_if_fail (LB_IS_STUDY_VIEW (self), FALSE);
-  return has_unsaved_marks (self);
+  return has_unsaved_marks (self) || (self->kept != NULL && g_hash_table_size (self->kept) > 0);
+}
+
+/**
+ * lb_study_view_save_all_annotations:
+ *
+ * Saves the marks not saved of every image of the study (the one shown
+ * first), one ::save-annotations each. Those that could not be saved stay
+ * unsaved (lb_study_view_has_unsaved_annotations()).
+ */
+void
+lb_study_view_save_all_annotations (LbStudyView *self)
+{
+  g_autoptr (GPtrArray) sets = g_ptr_array_new_with_free_func (g_object_unref);
+  GHashTableIter iter;
+  Kept *k;
+
+  g_return_if_fail (LB_IS_STUDY_VIEW (self));
+
+  if (has_unsaved_marks (self))
+    g_signal_emit (self, signals[SAVE_ANNOTATIONS], 0);
+  g_hash_table_iter_init (&iter, self->kept);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &k))
+    g_ptr_array_add (sets, g_object_ref (k->set));
+  for (guint i = 0; i < sets->len; i++)
+    {
+      LbAnnotationSet *set = g_ptr_array_index (sets, i);
+
+      k = g_hash_table_lookup (self->kept, lb_annotation_set_get_sop_instance_uid (set));
+      self->saving = set;
+      self->saving_frame = k != NULL ? k->frame : 0;
+      g_signal_emit (self, signals[SAVE_ANNOTATIONS], 0);
+      self->saving = NULL;
+      self->saving_frame = 0;
+    }
+  update_annotations_label (self);
+}
+
+/* Forgets every mark not saved (the reviewer said Discard). */
+void
+lb_study_view_discard_annotations (LbStudyView *self)
+{
+  g_return_if_fail (LB_IS_STUDY_VIEW (self));
+
+  g_hash_table_remove_all (self->kept);
+  self->dirty = FALSE;
+  update_annotations_label (self);
+}
+
+typedef struct {
+  LbStudyView *self;
+  GtkWidget *widget;
+  char *action;
+} Proceed;
+
+static void
+proceed_free (gpointer data, GClosure *closure)
+{
+  Proceed *p = data;
+
+  g_object_unref (p->self);
+  g_object_unref (p->widget);
+  g_free (p->action);
+  g_free (p);
+}
+
+static void
+proceed_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     Proceed          *p)
+{
+  if (g_str_equal (response, "save"))
+    {
+      lb_study_view_save_all_annotations (p->self);
+      /* Not saved: stay, the window said why. */
+      if (lb_study_view_has_unsaved_annotations (p->self))
+        return;
+    }
+  else if (g_str_equal (response, "discard"))
+    lb_study_view_discard_annotations (p->self);
+  else
+    return;
+  gtk_widget_activate_action (p->widget, p->action, NULL);
+}
+
+/**
+ * lb_study_view_ask_unsaved:
+ * @widget: where to activate @action
+ * @action: what to do once the marks are saved or discarded, e.g.
+ *   "window.close"
+ *
+ * With marks not saved, asks Save / Discard / Cancel and activates @action
+ * after Save (when it worked) or Discard; Cancel does nothing. Without
+ * such marks, activates @action at once.
+ */
+void
+lb_study_view_ask_unsaved (LbStudyView *self,
+                           GtkWidget   *widget,
+                           const char  *action)
+{
+  GtkRoot *root;
+  GtkWidget *dialog;
+  Proceed *p;
+
+  g_return_if_fail (LB_IS_STUDY_VIEW (self));
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (action != NULL);
+
+  if (!lb_study_view_has_unsaved_annotations (self))
+    {
+      gtk_widget_activate_action (widget, action, NULL);
+      return;
+    }
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Save Annotations?"),
+                                   _("Some images of this study have marks that are not saved. "
+                                     "They are lost unless saved."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "discard", _("_Discard"),
+                                    "save", _("_Save"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  p = g_new0 (Proceed, 1);
+  p->self = g_object_ref (self);
+  p->widget = g_object_ref (widget);
+  p->action = g_strdup (action);
+  g_signal_connect_data (dialog, "response", G_CALLBACK (proceed_response_cb), p, proceed_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }

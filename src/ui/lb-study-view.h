@@ -40,5 +40,10 @@ GBytes        *lb_study_view_build_presentation_state (LbStudyView  *self,
 void           lb_study_view_presentation_state_saved (LbStudyView *self,
                                                        GBytes      *bytes);
 gboolean       lb_study_view_has_unsaved_annotations (LbStudyView *self);
+void           lb_study_view_save_all_annotations (LbStudyView *self);
+void           lb_study_view_discard_annotations (LbStudyView *self);
+void           lb_study_view_ask_unsaved    (LbStudyView *self,
+                                             GtkWidget   *widget,
+                                             const char  *action);
 
 G_END_DECLS

@@ -584,7 +584,7 @@ leave_response_cb (AdwMessageDialog *dialog,
 {
   if (g_str_equal (response, "save"))
     {
-      save_annotations_cb (p->self, p->self->study_view);
+      lb_study_view_save_all_annotations (p->self->study_view);
       if (lb_study_view_has_unsaved_annotations (p->self->study_view))
         return;
     }
@@ -1032,6 +1032,17 @@ compare_action (GtkWidget  *widget,
   lb_compare_view_open (self->compare_view, self->client, self->store, study);
 }
 
+/* Closing the window with marks not saved asks first (Save / Discard /
+ * Cancel); the study view closes it again once they are saved or discarded. */
+static gboolean
+close_request_cb (LbWindow *self)
+{
+  if (!lb_study_view_has_unsaved_annotations (self->study_view))
+    return FALSE;
+  lb_study_view_ask_unsaved (self->study_view, GTK_WIDGET (self), "window.close");
+  return TRUE;
+}
+
 static void
 exported_cb (LbWindow   *self,
              const char *message)
@@ -1128,6 +1139,7 @@ lb_window_init (LbWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect_swapped (self->study_view, "save-annotations", G_CALLBACK (save_annotations_cb), self);
+  g_signal_connect (self, "close-request", G_CALLBACK (close_request_cb), NULL);
 
   self->settings = g_settings_new (APP_ID);
   self->cancellable = g_cancellable_new ();

@@ -4,6 +4,7 @@
 #include "lb-annotation-overlay.h"
 
 #include <math.h>
+#include <string.h>
 #include <pango/pangocairo.h>
 
 struct _LbAnnotationOverlay
@@ -24,6 +25,11 @@ struct _LbAnnotationOverlay
   gboolean          moving;
   LbPoint           move_start;
   LbPoint           move_delta;
+  /* Dragging a handle (a point) of the selection: -1 for none. */
+  int               handle;
+  LbPoint           handle_pos;
+  /* Freehand: points closer than this (image px) are not recorded. */
+  double            tolerance;
 };
 
 G_DEFINE_FINAL_TYPE (LbAnnotationOverlay, lb_annotation_overlay, G_TYPE_OBJECT)
@@ -33,6 +39,7 @@ enum {
   TEXT_REQUESTED,
   SHAPE_FINISHED,
   CALIBRATE_REQUESTED,
+  EDIT_REQUESTED,
   N_SIGNALS
 };
 
@@ -86,6 +93,7 @@ lb_annotation_overlay_set_annotations (LbAnnotationOverlay *self,
   g_array_set_size (self->points, 0);
   self->moving = FALSE;
   self->pressed = FALSE;
+  self->handle = -1;
   lb_annotation_overlay_select (self, 0);
   redraw (self);
 }
@@ -138,6 +146,7 @@ lb_annotation_overlay_select (LbAnnotationOverlay *self,
   if (self->selected == id)
     return;
   self->selected = id;
+  self->handle = -1;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
   redraw (self);
 }
@@ -159,10 +168,11 @@ lb_annotation_overlay_delete_selected (LbAnnotationOverlay *self)
 gboolean
 lb_annotation_overlay_cancel (LbAnnotationOverlay *self)
 {
-  gboolean had = self->points->len > 0 || self->moving;
+  gboolean had = self->points->len > 0 || self->moving || self->handle >= 0;
 
   g_array_set_size (self->points, 0);
   self->moving = FALSE;
+  self->handle = -1;
   self->pressed = FALSE;
   if (had)
     redraw (self);
@@ -251,6 +261,24 @@ annotation_distance (const LbAnnotation *a, LbPoint p)
         double d = hypot (p.x - a->points[0].x, p.y - a->points[0].y);
         return d <= r ? 0 : d - r;
       }
+    case LB_ANNOTATION_ELLIPSE:
+      {
+        /* In the ellipse's own axes: inside is a hit; outside, the distance
+         * is about (r − 1) times the minor half axis. */
+        LbPoint c = { (a->points[0].x + a->points[1].x) / 2, (a->points[0].y + a->points[1].y) / 2 };
+        double ha = hypot (a->points[1].x - a->points[0].x, a->points[1].y - a->points[0].y) / 2;
+        double hb = hypot (a->points[3].x - a->points[2].x, a->points[3].y - a->points[2].y) / 2;
+        double ux, uy, u, v, r;
+
+        if (ha < 1e-9 || hb < 1e-9)
+          break;
+        ux = (a->points[1].x - a->points[0].x) / (2 * ha);
+        uy = (a->points[1].y - a->points[0].y) / (2 * ha);
+        u = (p.x - c.x) * ux + (p.y - c.y) * uy;
+        v = -(p.x - c.x) * uy + (p.y - c.y) * ux;
+        r = hypot (u / ha, v / hb);
+        return r <= 1 ? 0 : (r - 1) * MIN (ha, hb);
+      }
     case LB_ANNOTATION_TEXT:
       if (a->has_box && p.x >= a->box[0].x && p.x <= a->box[1].x && p.y >= a->box[0].y && p.y <= a->box[1].y)
         return 0;
@@ -297,13 +325,195 @@ lb_annotation_overlay_hit (LbAnnotationOverlay *self,
   return 0;
 }
 
+/* ---- handles -------------------------------------------------------------- */
+
+int
+lb_annotation_overlay_handle_at (LbAnnotationOverlay *self,
+                               double             x,
+                               double             y,
+                               double             tolerance)
+{
+  const LbAnnotation *a;
+  int best = -1;
+  double best_d = G_MAXDOUBLE;
+
+  g_return_val_if_fail (LB_IS_ANNOTATION_OVERLAY (self), -1);
+  if (self->set == NULL || self->selected == 0)
+    return -1;
+  a = lb_annotation_set_lookup (self->set, self->selected);
+  if (a == NULL)
+    return -1;
+  /* The nearest one wins: the handles of a small shape overlap. */
+  for (guint i = 0; i < a->n_points; i++)
+    {
+      double d = hypot (x - a->points[i].x, y - a->points[i].y);
+      if (d <= tolerance && d < best_d)
+        {
+          best = (int) i;
+          best_d = d;
+        }
+    }
+  return best;
+}
+
+void
+lb_annotation_drag_handle (const LbAnnotation *a,
+                           guint               handle,
+                           LbPoint             to,
+                           LbPoint            *out)
+{
+  g_return_if_fail (a != NULL && out != NULL);
+
+  memcpy (out, a->points, sizeof (LbPoint) * a->n_points);
+  if (handle >= a->n_points)
+    return;
+  if (a->kind == LB_ANNOTATION_CIRCLE && handle == 0)
+    {
+      /* The centre carries the circle along. */
+      out[1].x += to.x - a->points[0].x;
+      out[1].y += to.y - a->points[0].y;
+      out[0] = to;
+      return;
+    }
+  if (a->kind == LB_ANNOTATION_ELLIPSE && a->n_points == 4)
+    {
+      /* One axis turns and scales about the centre; the other stays
+       * perpendicular to it with its own length, so it is still an ellipse. */
+      guint axis = handle / 2, other = 1 - axis;
+      LbPoint c = { (a->points[0].x + a->points[1].x) / 2, (a->points[0].y + a->points[1].y) / 2 };
+      double ux = to.x - c.x, uy = to.y - c.y;
+      double len = hypot (ux, uy);
+      double half = hypot (a->points[2 * other + 1].x - a->points[2 * other].x,
+                           a->points[2 * other + 1].y - a->points[2 * other].y) / 2;
+      double nx, ny;
+      guint mate = handle ^ 1;
+
+      if (len < 1e-9)
+        return;
+      out[handle] = to;
+      out[mate] = (LbPoint) { 2 * c.x - to.x, 2 * c.y - to.y };
+      /* The other axis along the normal, in the sense it had. */
+      nx = -uy / len;
+      ny = ux / len;
+      if ((a->points[2 * other + 1].x - a->points[2 * other].x) * nx +
+          (a->points[2 * other + 1].y - a->points[2 * other].y) * ny < 0)
+        {
+          nx = -nx;
+          ny = -ny;
+        }
+      out[2 * other] = (LbPoint) { c.x - nx * half, c.y - ny * half };
+      out[2 * other + 1] = (LbPoint) { c.x + nx * half, c.y + ny * half };
+      return;
+    }
+  out[handle] = to;
+}
+
+gboolean
+lb_annotation_overlay_nudge (LbAnnotationOverlay *self,
+                           double             dx,
+                           double             dy)
+{
+  g_return_val_if_fail (LB_IS_ANNOTATION_OVERLAY (self), FALSE);
+
+  if (self->set == NULL || self->selected == 0 || self->points->len > 0 || self->moving || self->handle >= 0)
+    return FALSE;
+  return lb_annotation_set_move (self->set, self->selected, dx, dy);
+}
+
+gboolean
+lb_annotation_overlay_activate (LbAnnotationOverlay *self)
+{
+  g_return_val_if_fail (LB_IS_ANNOTATION_OVERLAY (self), FALSE);
+
+  if (self->set == NULL || self->selected == 0 || self->points->len > 0 ||
+      lb_annotation_set_lookup (self->set, self->selected) == NULL)
+    return FALSE;
+  g_signal_emit (self, signals[EDIT_REQUESTED], 0, self->selected);
+  return TRUE;
+}
+
 /* ---- input ---------------------------------------------------------------- */
 
 static gboolean
 two_point_tool (LbAnnotationTool tool)
 {
   return tool == LB_ANNOTATION_TOOL_LINE || tool == LB_ANNOTATION_TOOL_CALIBRATE ||
-         tool == LB_ANNOTATION_TOOL_ARROW;
+         tool == LB_ANNOTATION_TOOL_ARROW || tool == LB_ANNOTATION_TOOL_CIRCLE ||
+         tool == LB_ANNOTATION_TOOL_ELLIPSE;
+}
+
+/* An ellipse drawn over the box from @a to @b: its axes are the box's
+ * middle lines, the longer one first (the model's major axis). */
+static void
+ellipse_from_box (LbPoint a, LbPoint b, LbPoint out[4])
+{
+  LbPoint c = { (a.x + b.x) / 2, (a.y + b.y) / 2 };
+  double hw = fabs (b.x - a.x) / 2, hh = fabs (b.y - a.y) / 2;
+  LbPoint h0 = { c.x - hw, c.y }, h1 = { c.x + hw, c.y };
+  LbPoint v0 = { c.x, c.y - hh }, v1 = { c.x, c.y + hh };
+
+  out[0] = hw >= hh ? h0 : v0;
+  out[1] = hw >= hh ? h1 : v1;
+  out[2] = hw >= hh ? v0 : h0;
+  out[3] = hw >= hh ? v1 : h1;
+}
+
+/* The annotation a two-point drag from @a to @b makes with @tool. */
+static guint
+add_two_point_shape (LbAnnotationOverlay *self, LbPoint a, LbPoint b)
+{
+  g_array_set_size (self->points, 0);
+  switch (self->tool)
+    {
+    case LB_ANNOTATION_TOOL_ELLIPSE:
+      {
+        LbPoint e[4];
+        ellipse_from_box (a, b, e);
+        g_array_append_vals (self->points, e, 4);
+        return add_shape (self, LB_ANNOTATION_ELLIPSE);
+      }
+    case LB_ANNOTATION_TOOL_CIRCLE:
+      g_array_append_val (self->points, a);
+      g_array_append_val (self->points, b);
+      return add_shape (self, LB_ANNOTATION_CIRCLE);
+    case LB_ANNOTATION_TOOL_ARROW:
+      g_array_append_val (self->points, a);
+      g_array_append_val (self->points, b);
+      return add_shape (self, LB_ANNOTATION_ARROW);
+    default:
+      g_array_append_val (self->points, a);
+      g_array_append_val (self->points, b);
+      return add_shape (self, LB_ANNOTATION_LINE);
+    }
+}
+
+/* A freehand stroke ending near its start is an outline (closed, with an
+ * area); otherwise a path (open, with a length). */
+static void
+finish_freehand (LbAnnotationOverlay *self)
+{
+  g_autoptr (GError) error = NULL;
+  const LbPoint *pts = (const LbPoint *) self->points->data;
+  guint n = self->points->len;
+  gboolean closed;
+  guint id;
+
+  if (n < 2)
+    {
+      lb_annotation_overlay_cancel (self);
+      return;
+    }
+  closed = n >= 3 && hypot (pts[n - 1].x - pts[0].x, pts[n - 1].y - pts[0].y) <= 3 * self->tolerance;
+  id = lb_annotation_set_add (self->set, LB_ANNOTATION_FREEHAND, pts, n, "", NULL, NULL, closed, &error);
+  g_array_set_size (self->points, 0);
+  if (id == 0)
+    {
+      g_message ("Annotation not added: %s", error->message);
+      redraw (self);
+      return;
+    }
+  lb_annotation_overlay_select (self, id);
+  g_signal_emit (self, signals[SHAPE_FINISHED], 0, id);
 }
 
 gboolean
@@ -326,7 +536,24 @@ lb_annotation_overlay_press (LbAnnotationOverlay *self,
     case LB_ANNOTATION_TOOL_SELECT:
       {
         guint id = lb_annotation_overlay_hit (self, x, y, tolerance);
+        int handle;
 
+        /* A double click on the selection edits its text or label. */
+        if (n_press >= 2 && id != 0 && id == self->selected)
+          {
+            self->moving = FALSE;
+            self->handle = -1;
+            g_signal_emit (self, signals[EDIT_REQUESTED], 0, id);
+            return TRUE;
+          }
+        handle = lb_annotation_overlay_handle_at (self, x, y, tolerance);
+        if (handle >= 0)
+          {
+            self->handle = handle;
+            self->handle_pos = p;
+            redraw (self);
+            return TRUE;
+          }
         lb_annotation_overlay_select (self, id);
         if (id == 0)
           return FALSE;
@@ -335,9 +562,23 @@ lb_annotation_overlay_press (LbAnnotationOverlay *self,
         self->move_delta = (LbPoint) { 0, 0 };
         return TRUE;
       }
+    case LB_ANNOTATION_TOOL_POINT:
+      g_array_set_size (self->points, 0);
+      g_array_append_val (self->points, p);
+      add_shape (self, LB_ANNOTATION_POINT);
+      return TRUE;
+    case LB_ANNOTATION_TOOL_FREEHAND:
+      g_array_set_size (self->points, 0);
+      g_array_append_val (self->points, p);
+      self->tolerance = tolerance;
+      self->pressed = TRUE;
+      redraw (self);
+      return TRUE;
     case LB_ANNOTATION_TOOL_LINE:
     case LB_ANNOTATION_TOOL_CALIBRATE:
     case LB_ANNOTATION_TOOL_ARROW:
+    case LB_ANNOTATION_TOOL_CIRCLE:
+    case LB_ANNOTATION_TOOL_ELLIPSE:
       /* Press, drag, release; or click, move, click. */
       if (self->points->len == 0)
         g_array_append_val (self->points, p);
@@ -381,6 +622,16 @@ lb_annotation_overlay_drag (LbAnnotationOverlay *self,
   self->have_hover = TRUE;
   if (self->moving)
     self->move_delta = (LbPoint) { x - self->move_start.x, y - self->move_start.y };
+  if (self->handle >= 0)
+    self->handle_pos = self->hover;
+  if (self->tool == LB_ANNOTATION_TOOL_FREEHAND && self->pressed && self->points->len > 0)
+    {
+      LbPoint last = g_array_index (self->points, LbPoint, self->points->len - 1);
+
+      /* About one point every half slack: smooth enough, not thousands. */
+      if (hypot (x - last.x, y - last.y) >= self->tolerance / 2)
+        g_array_append_val (self->points, self->hover);
+    }
   redraw (self);
 }
 
@@ -392,6 +643,36 @@ lb_annotation_overlay_release (LbAnnotationOverlay *self,
   g_return_if_fail (LB_IS_ANNOTATION_OVERLAY (self));
 
   self->hover = (LbPoint) { x, y };
+  if (self->handle >= 0)
+    {
+      const LbAnnotation *a = self->set != NULL ? lb_annotation_set_lookup (self->set, self->selected) : NULL;
+      guint handle = self->handle;
+
+      self->handle = -1;
+      if (a != NULL && handle < a->n_points &&
+          (a->points[handle].x != x || a->points[handle].y != y))
+        {
+          g_autoptr (GError) error = NULL;
+          g_autofree LbPoint *pts = g_new (LbPoint, a->n_points);
+
+          /* One drag, one undo step. */
+          lb_annotation_drag_handle (a, handle, self->hover, pts);
+          if (!lb_annotation_set_set_points (self->set, a->id, pts, a->n_points, &error))
+            g_message ("Point not moved: %s", error->message);
+        }
+      redraw (self);
+      return;
+    }
+  if (self->tool == LB_ANNOTATION_TOOL_FREEHAND && self->pressed)
+    {
+      LbPoint last = g_array_index (self->points, LbPoint, self->points->len - 1);
+
+      self->pressed = FALSE;
+      if (hypot (x - last.x, y - last.y) > 1e-6)
+        g_array_append_val (self->points, self->hover);
+      finish_freehand (self);
+      return;
+    }
   if (self->moving)
     {
       double dx = x - self->move_start.x, dy = y - self->move_start.y;
@@ -419,8 +700,7 @@ lb_annotation_overlay_release (LbAnnotationOverlay *self,
           g_signal_emit (self, signals[CALIBRATE_REQUESTED], 0, a.x, a.y, b.x, b.y);
           return;
         }
-      g_array_append_val (self->points, b);
-      add_shape (self, self->tool == LB_ANNOTATION_TOOL_ARROW ? LB_ANNOTATION_ARROW : LB_ANNOTATION_LINE);
+      add_two_point_shape (self, a, b);
     }
   self->pressed = FALSE;
 }
@@ -446,10 +726,13 @@ lb_annotation_overlay_describe (LbAnnotationSet    *set,
 {
   LbMeasurement m;
   g_autofree char *measure = NULL;
+  double spacing[2];
 
   if (a->kind == LB_ANNOTATION_TEXT)
     return a->text[0] != '\0' ? g_strdup (a->text) : NULL;
-  if (lb_annotation_set_measure (set, a->id, &m))
+  /* Measured from @a itself, so a point being dragged shows its new value. */
+  lb_annotation_measure (a, lb_annotation_set_get_spacing (set, spacing) ? spacing : NULL, &m);
+  if (m.has_length || m.has_area)
     measure = lb_measurement_format (&m);
   if (measure != NULL && a->label[0] != '\0')
     return g_strdup_printf ("%s: %s", a->label, measure);
@@ -611,11 +894,24 @@ lb_annotation_overlay_draw (LbAnnotationOverlay     *self,
     {
       const LbAnnotation *a = lb_annotation_set_get_nth (self->set, i);
       const LbAnnotationLayer *layer = lb_annotation_set_find_layer (self->set, a->layer);
+      g_autofree LbPoint *dragged = NULL;
+      LbAnnotation edited;
       double r = layer ? layer->rgb[0] / 255.0 : 1, g = layer ? layer->rgb[1] / 255.0 : 1,
              b = layer ? layer->rgb[2] / 255.0 : 0;
       gboolean selected = a->id == self->selected;
-      g_autofree char *caption = lb_annotation_overlay_describe (self->set, a);
+      g_autofree char *caption = NULL;
       double x1, y1, x2, y2;
+
+      if (selected && self->handle >= 0 && (guint) self->handle < a->n_points)
+        {
+          /* A handle being dragged: draw (and measure) the shape as it will be. */
+          dragged = g_new (LbPoint, a->n_points);
+          lb_annotation_drag_handle (a, self->handle, self->handle_pos, dragged);
+          edited = *a;
+          edited.points = dragged;
+          a = &edited;
+        }
+      caption = lb_annotation_overlay_describe (self->set, a);
 
       m.dx = selected && self->moving ? self->move_delta.x : 0;
       m.dy = selected && self->moving ? self->move_delta.y : 0;
@@ -629,7 +925,7 @@ lb_annotation_overlay_draw (LbAnnotationOverlay     *self,
         for (guint k = 0; k < a->n_points; k++)
           {
             LbPoint d = map (&m, a->points[k]);
-            cairo_rectangle (cr, d.x - 3, d.y - 3, 6, 6);
+            cairo_rectangle (cr, d.x - 4, d.y - 4, 8, 8);
             cairo_set_source_rgb (cr, 1, 1, 1);
             cairo_fill_preserve (cr);
             cairo_set_source_rgb (cr, 0, 0, 0);
@@ -652,10 +948,24 @@ lb_annotation_overlay_draw (LbAnnotationOverlay     *self,
     {
       Mapping plain = { t, m.scale, 0, 0 };
       const LbPoint *pts = (const LbPoint *) self->points->data;
+      gboolean round = self->tool == LB_ANNOTATION_TOOL_CIRCLE || self->tool == LB_ANNOTATION_TOOL_ELLIPSE;
 
       cairo_new_path (cr);
-      path_points (cr, &plain, pts, self->points->len, FALSE);
-      if (self->have_hover)
+      if (round && self->have_hover)
+        {
+          LbPoint e[4] = { pts[0], self->hover };
+          LbAnnotation preview = { 0 };
+
+          preview.kind = self->tool == LB_ANNOTATION_TOOL_CIRCLE ? LB_ANNOTATION_CIRCLE : LB_ANNOTATION_ELLIPSE;
+          preview.points = e;
+          preview.n_points = self->tool == LB_ANNOTATION_TOOL_CIRCLE ? 2 : 4;
+          if (preview.kind == LB_ANNOTATION_ELLIPSE)
+            ellipse_from_box (pts[0], self->hover, e);
+          path_annotation (cr, &plain, &preview);
+        }
+      else
+        path_points (cr, &plain, pts, self->points->len, FALSE);
+      if (self->have_hover && !round)
         {
           LbPoint d = map (&plain, self->hover);
           cairo_line_to (cr, d.x, d.y);
@@ -739,7 +1049,7 @@ lb_annotation_overlay_class_init (LbAnnotationOverlayClass *klass)
   object_class->set_property = lb_annotation_overlay_set_property;
 
   properties[PROP_TOOL] = g_param_spec_int ("tool", NULL, NULL, LB_ANNOTATION_TOOL_SELECT,
-                                            LB_ANNOTATION_TOOL_ARROW, LB_ANNOTATION_TOOL_SELECT, rw);
+                                            LB_ANNOTATION_TOOL_LAST, LB_ANNOTATION_TOOL_SELECT, rw);
   properties[PROP_SELECTED] = g_param_spec_uint ("selected", NULL, NULL, 0, G_MAXUINT, 0, rw);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -748,7 +1058,11 @@ lb_annotation_overlay_class_init (LbAnnotationOverlayClass *klass)
   /* text-requested (x, y): the text tool was clicked at image point (x, y). */
   signals[TEXT_REQUESTED] = g_signal_new ("text-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
-  /* shape-finished (id): a line, arrow or polygon was added (and selected). */
+  /* edit-requested (id): a double click or Enter on the selection, to
+   * change its text (text) or label (any other kind). */
+  signals[EDIT_REQUESTED] = g_signal_new ("edit-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+  /* shape-finished (id): a shape was drawn and added (and selected). */
   signals[SHAPE_FINISHED] = g_signal_new ("shape-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
   /* calibrate-requested (ax, ay, bx, by): a calibration line was drawn. */
@@ -762,4 +1076,5 @@ lb_annotation_overlay_init (LbAnnotationOverlay *self)
 {
   self->points = g_array_new (FALSE, FALSE, sizeof (LbPoint));
   self->tool = LB_ANNOTATION_TOOL_SELECT;
+  self->handle = -1;
 }

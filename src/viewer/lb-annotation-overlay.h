@@ -24,7 +24,13 @@ typedef enum {
   LB_ANNOTATION_TOOL_TEXT,
   LB_ANNOTATION_TOOL_CALIBRATE,
   LB_ANNOTATION_TOOL_ARROW,
+  LB_ANNOTATION_TOOL_POINT,       /* a click */
+  LB_ANNOTATION_TOOL_CIRCLE,      /* press at the centre, drag to the edge */
+  LB_ANNOTATION_TOOL_ELLIPSE,     /* drag over its bounding box */
+  LB_ANNOTATION_TOOL_FREEHAND,    /* press, drag along the shape, release */
 } LbAnnotationTool;
+
+#define LB_ANNOTATION_TOOL_LAST LB_ANNOTATION_TOOL_FREEHAND
 
 #define LB_TYPE_ANNOTATION_OVERLAY (lb_annotation_overlay_get_type ())
 G_DECLARE_FINAL_TYPE (LbAnnotationOverlay, lb_annotation_overlay, LB, ANNOTATION_OVERLAY, GObject)
@@ -64,6 +70,28 @@ void               lb_annotation_overlay_release         (LbAnnotationOverlay   
 void               lb_annotation_overlay_motion          (LbAnnotationOverlay     *self,
                                                         double                 x,
                                                         double                 y);
+/* The handle (index of a point) of the selected annotation under (x, y),
+ * -1 for none. In the select tool a press on a handle drags that point. */
+int                lb_annotation_overlay_handle_at       (LbAnnotationOverlay     *self,
+                                                        double                 x,
+                                                        double                 y,
+                                                        double                 tolerance);
+/* Enter on a selection: asks to edit its text (text) or label (others) by
+ * emitting ::edit-requested; FALSE when nothing is selected. */
+gboolean           lb_annotation_overlay_activate        (LbAnnotationOverlay     *self);
+/* Moves the selection by (@dx, @dy) image px (one undo step); FALSE when
+ * nothing is selected or a shape is being drawn or dragged. */
+gboolean           lb_annotation_overlay_nudge           (LbAnnotationOverlay     *self,
+                                                        double                 dx,
+                                                        double                 dy);
+/* The points @a has when its point @handle is dragged to @to: most kinds
+ * move that point only; a circle's centre moves the whole circle; an
+ * ellipse's axis end turns and scales that axis about the centre, keeping
+ * the other axis perpendicular and its length. @out holds a->n_points. */
+void               lb_annotation_drag_handle             (const LbAnnotation    *a,
+                                                        guint                  handle,
+                                                        LbPoint                to,
+                                                        LbPoint               *out);
 /* The annotation under (x, y), 0 for none. */
 guint              lb_annotation_overlay_hit             (LbAnnotationOverlay     *self,
                                                         double                 x,

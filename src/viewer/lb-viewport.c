@@ -1243,8 +1243,11 @@ key_pressed_cb (GtkEventControllerKey *controller,
 {
   if (self->annotations != NULL && (state & GDK_MODIFIER_MASK & ~GDK_LOCK_MASK) == 0)
     {
+      /* Enter closes an outline being drawn, else edits the selection's
+       * text or label. */
       if ((keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter) &&
-          lb_annotation_overlay_finish (self->annotations))
+          (lb_annotation_overlay_finish (self->annotations) ||
+           lb_annotation_overlay_activate (self->annotations)))
         return TRUE;
       if (keyval == GDK_KEY_Escape && lb_annotation_overlay_cancel (self->annotations))
         return TRUE;
@@ -1303,10 +1306,25 @@ action_pan_cb (GtkWidget  *widget,
                const char *name,
                GVariant   *param)
 {
+  LbViewport *self = LB_VIEWPORT (widget);
   double dx, dy;
 
   g_variant_get (param, "(dd)", &dx, &dy);
-  pan_by (LB_VIEWPORT (widget), dx, dy);
+  /* With the select tool and a mark selected, the arrow keys move the mark
+   * by one image pixel in the direction seen on screen (the pan moves the
+   * image the other way), whatever the rotation and flip. */
+  if (self->annotations != NULL && lb_annotation_overlay_get_tool (self->annotations) == LB_ANNOTATION_TOOL_SELECT &&
+      lb_annotation_overlay_get_selected (self->annotations) != 0 && (dx != 0 || dy != 0))
+    {
+      double len = hypot (dx, dy), x0, y0, x1, y1, d;
+
+      lb_view_transform_to_image (&self->view, 0, 0, &x0, &y0);
+      lb_view_transform_to_image (&self->view, -dx / len, -dy / len, &x1, &y1);
+      d = hypot (x1 - x0, y1 - y0);
+      if (d > 0 && lb_annotation_overlay_nudge (self->annotations, (x1 - x0) / d, (y1 - y0) / d))
+        return;
+    }
+  pan_by (self, dx, dy);
 }
 
 static void

@@ -76,6 +76,16 @@ def mono(photometric, name):
 mono("MONOCHROME2", "mono.dcm")
 mono("MONOCHROME1", "mono1.dcm")
 
+# A clip of 3 frames (Multi-frame Grayscale Word Secondary Capture): marks
+# on one frame carry a Referenced Frame Number.
+ds = base("1.2.840.10008.5.1.4.1.1.7.3", "MONOCHROME2", 1, 16)
+ds.NumberOfFrames = 3
+ds.FrameIncrementPointer = (0x0018, 0x2002)
+ds.FrameLabelVector = ["a", "b", "c"]
+y, x = np.mgrid[0:240, 0:320]
+ds.PixelData = b"".join((((x * (k + 3) + y) % 4096).astype(np.uint16)).tobytes() for k in range(3))
+ds.save_as(f"{out}/multiframe.dcm", write_like_original=False)
+
 ds = base("1.2.840.10008.5.1.4.1.1.7", "RGB", 3, 8)
 ds.PlanarConfiguration = 0
 img = Image.new("RGB", (320, 240), (200, 160, 140))

@@ -510,6 +510,61 @@ test_view_transform (void)
   g_assert_true (u.flip_h);
 }
 
+/* Marks on frame 2 of a clip: the graphic annotations reference that frame
+ * (Referenced Frame Number, PS3.3 C.10.5), dciodvfy and dcmpschk accept it,
+ * and it is read back; a single-frame image gets no frame reference; a
+ * frame past the clip's end is refused. */
+static void
+test_frame_reference (void)
+{
+  g_autoptr (LbDicomObject) clip = load ("multiframe.dcm");
+  g_autoptr (LbDicomObject) still = load ("mono.dcm");
+  g_autoptr (LbAnnotationSet) set = lb_annotation_set_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) pr = NULL;
+  g_autoptr (LbPresentationState) ps = NULL;
+  g_autofree char *file = path ("multiframe.pr.dcm");
+  g_autofree char *dump = NULL, *cmd = NULL;
+  LbPoint line[2] = { { 10.5, 20.5 }, { 100.5, 20.5 } };
+  LbPrOptions options = { .content_label = "Frame", .creator = "NURSE^ANNA", .referenced_frame = 2 };
+
+  g_assert_cmpuint (lb_dicom_object_get_meta (clip)->number_of_frames, ==, 3);
+  lb_annotation_set_set_image_from_dicom (set, clip);
+  g_assert_cmpuint (lb_annotation_set_add (set, LB_ANNOTATION_LINE, line, 2, "gap", NULL, NULL, FALSE, &error), >, 0);
+  g_assert_no_error (error);
+
+  pr = lb_annotation_set_build_pr (set, clip, &options, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (file, g_bytes_get_data (pr, NULL), g_bytes_get_size (pr), NULL));
+  assert_conformant (file, TRUE);
+  cmd = g_strdup_printf ("dcmdump +P 0070,0001/0008,1140/0008,1160 '%s' 2>&1", file);
+  dump = run_sh (cmd);
+  g_test_message ("%s", dump);
+  g_assert_nonnull (strstr (dump, "IS [2]"));
+  ps = lb_dicom_pr_parse (pr, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ps->referenced_frame, ==, 2);
+  g_clear_pointer (&ps, lb_presentation_state_free);
+  g_clear_pointer (&pr, g_bytes_unref);
+
+  /* Past the end: refused in words. */
+  options.referenced_frame = 4;
+  pr = lb_annotation_set_build_pr (set, clip, &options, NULL, &error);
+  g_assert_null (pr);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "frame 4"));
+  g_clear_error (&error);
+
+  /* A single frame: no frame reference, whatever is asked. */
+  lb_annotation_set_set_image_from_dicom (set, still);
+  options.referenced_frame = 1;
+  pr = lb_annotation_set_build_pr (set, still, &options, NULL, &error);
+  g_assert_no_error (error);
+  ps = lb_dicom_pr_parse (pr, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ps->referenced_frame, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -537,6 +592,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pr/read-display-units", test_read_display_units);
   g_test_add_func ("/pr/bad-input", test_bad_input);
   g_test_add_func ("/pr/view-transform", test_view_transform);
+  g_test_add_func ("/pr/frame-reference", test_frame_reference);
   status = g_test_run ();
   lb_test_remove_tree (tmpdir);
   return status;
