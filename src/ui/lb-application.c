@@ -148,12 +148,22 @@ clear_cache_action (GSimpleAction *action,
       }
 }
 
+/* Ctrl+Q closes the windows as their close buttons would, so a window
+ * with marks not saved asks first (and stays on Cancel); the application
+ * ends with its last window. */
 static void
 quit_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
 {
-  g_application_quit (G_APPLICATION (user_data));
+  GList *windows = NULL;
+
+  /* Closing one may destroy it and change the application's list. */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (user_data)); l != NULL; l = l->next)
+    windows = g_list_prepend (windows, g_object_ref (l->data));
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (GTK_WINDOW (l->data));
+  g_list_free_full (windows, g_object_unref);
 }
 
 static const GActionEntry app_actions[] = {
