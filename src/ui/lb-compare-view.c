@@ -1060,7 +1060,10 @@ lb_compare_view_get_export (LbCompareView  *self,
 
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->mode), "compare") != 0 || self->panes->len == 0)
     return FALSE;
+  /* A copy holds the same panes; it must not free them (a plain copy
+   * would take the array's free function along). */
   panes = g_ptr_array_copy (self->panes, NULL, NULL);
+  g_ptr_array_set_free_func (panes, NULL);
   for (guint i = 0; i < panes->len; i++)
     if (((LbPane *) g_ptr_array_index (panes, i))->visit == NULL ||
         ((LbPane *) g_ptr_array_index (panes, i))->visit->image == NULL)
