@@ -54,6 +54,8 @@ struct _LbStudyView
   GPtrArray *image_states;        /* borrowed from ->states: the image's, newest first */
   guint shown_position;
   gboolean reverting;             /* putting the selection back */
+  guint shown_state;              /* the drop-down entry whose marks are shown */
+  guint states_serial;            /* bumped whenever the drop-down is refilled */
   guint view_tick_id;
   int view_width, view_height;    /* the viewport size the pending view was fitted to */
   gint64 view_fitted_us;
@@ -399,17 +401,105 @@ fill_states (LbStudyView *self, guint select)
   gtk_string_list_splice (self->pr_model, 0, g_list_model_get_n_items (G_LIST_MODEL (self->pr_model)),
                           (const char *const *) labels->pdata);
   gtk_drop_down_set_selected (self->pr_dropdown, MIN (select, self->image_states->len));
+  self->shown_state = MIN (select, self->image_states->len);
+  self->states_serial++;
   self->reverting = FALSE;
+}
+
+static gboolean has_unsaved_marks (LbStudyView *self);
+
+static void
+show_state_at (LbStudyView *self,
+               guint        i)
+{
+  self->reverting = TRUE;
+  gtk_drop_down_set_selected (self->pr_dropdown, i);
+  self->reverting = FALSE;
+  self->shown_state = i;
+  apply_state (self, i < self->image_states->len ? g_ptr_array_index (self->image_states, i) : NULL);
+}
+
+typedef struct {
+  LbStudyView *self;
+  guint wanted;
+  guint serial;
+} SwitchState;
+
+static void
+switch_state_free (gpointer data, GClosure *closure)
+{
+  SwitchState *w = data;
+
+  g_object_unref (w->self);
+  g_free (w);
+}
+
+static void
+switch_state_response_cb (AdwMessageDialog *dialog,
+                          const char       *response,
+                          SwitchState      *w)
+{
+  /* The list may have changed while the question was open. */
+  if (g_str_equal (response, "discard") && w->serial == w->self->states_serial)
+    show_state_at (w->self, w->wanted);
+}
+
+/* Another presentation state was chosen while the marks shown are not
+ * saved: the choice is put back and the reviewer asked, so that marks are
+ * never replaced without a word. Asked once the drop-down's popover is
+ * gone. */
+static gboolean
+ask_switch_state (gpointer data)
+{
+  SwitchState *w = data;
+  LbStudyView *self = w->self;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *dialog;
+
+  if (w->serial != self->states_serial || root == NULL)
+    {
+      switch_state_free (w, NULL);
+      return G_SOURCE_REMOVE;
+    }
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Replace Marks Not Saved?"),
+                                   _("The marks on this image are not saved. Showing another "
+                                     "presentation state replaces them; save them first (Ctrl+S) "
+                                     "to keep them."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "discard", _("_Discard and Show"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_data (dialog, "response", G_CALLBACK (switch_state_response_cb), w, switch_state_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return G_SOURCE_REMOVE;
 }
 
 static void
 pr_selected_cb (LbStudyView *self)
 {
   guint i = gtk_drop_down_get_selected (self->pr_dropdown);
+  SwitchState *w;
 
-  if (self->reverting || i == GTK_INVALID_LIST_POSITION)
+  if (self->reverting || i == GTK_INVALID_LIST_POSITION || i == self->shown_state)
     return;
-  apply_state (self, i < self->image_states->len ? g_ptr_array_index (self->image_states, i) : NULL);
+  if (!has_unsaved_marks (self))
+    {
+      self->shown_state = i;
+      apply_state (self, i < self->image_states->len ? g_ptr_array_index (self->image_states, i) : NULL);
+      return;
+    }
+  self->reverting = TRUE;
+  gtk_drop_down_set_selected (self->pr_dropdown, self->shown_state);
+  self->reverting = FALSE;
+  w = g_new0 (SwitchState, 1);
+  w->self = g_object_ref (self);
+  w->wanted = i;
+  w->serial = self->states_serial;
+  g_idle_add (ask_switch_state, w);
 }
 
 static void

@@ -249,6 +249,31 @@ try:
            and "(not saved)" in lines and "1 other image with marks not saved" in lines,
            "back on the first image, its marks are as they were left: %r" % lines)
 
+    # Choosing another presentation state in the drop-down with marks not
+    # saved asks first; Cancel keeps the marks and the state shown.
+    dropdown = app.find(name="Presentation state")
+    tap.ok(dropdown is not None, "the presentation-state drop-down is exposed")
+    if dropdown is not None:
+        # Opened by a click; its list has the shown state first, then
+        # "New annotations": Down and Enter choose that.
+        e = dropdown.get_extents(Atspi.CoordType.WINDOW)
+        click(e.x + e.width / 2, e.y + e.height / 2)
+        time.sleep(0.8)
+        app.screenshot("ui-annotate-switch-popover.png")
+        app.key("Down")
+        time.sleep(0.3)
+        app.key("Return")
+    names = app.wait_for(lambda n: "Replace Marks Not Saved?" in n, timeout=10)
+    tap.ok("Replace Marks Not Saved?" in names, "choosing another state with unsaved marks asks first")
+    app.screenshot("ui-annotate-switch-prompt.png")
+    app.key("alt+c")
+    time.sleep(1.5)
+    names = app.names()
+    lines = panel(names)
+    tap.ok("Replace Marks Not Saved?" not in names and area_line(lines, "lesion: ") == "lesion: " + bigger
+           and "(not saved)" in lines and "dcmpsmk note" in lines,
+           "Cancel keeps the marks and the state shown: %r" % lines)
+
     # K (the other study): asked first; Save sends both images' marks.
     time.sleep(0.5)
     app.key("s")
