@@ -1471,6 +1471,39 @@ lb_study_view_presentation_state_saved (LbStudyView *self,
     fill_states (self, 0);
 }
 
+/**
+ * lb_study_view_dup_export_annotations:
+ *
+ * The marks shown on the current image, saved or not, with the view's
+ * rotation, flip and window: what an export of the image burns in.
+ *
+ * Returns: (transfer full) (nullable): a copy, or %NULL without an image
+ */
+LbAnnotationSet *
+lb_study_view_dup_export_annotations (LbStudyView *self)
+{
+  LbDicomObject *object;
+  LbAnnotationSet *set;
+  LbAnnotationView view;
+
+  g_return_val_if_fail (LB_IS_STUDY_VIEW (self), NULL);
+
+  object = current_object (self);
+  if (object == NULL || self->annotations == NULL ||
+      g_strcmp0 (lb_annotation_set_get_sop_instance_uid (self->annotations),
+                 lb_dicom_object_get_meta (object)->sop_instance_uid) != 0)
+    return NULL;
+  set = lb_annotation_set_copy (self->annotations);
+  view = *lb_annotation_set_get_view (set);
+  view.rotation = lb_viewport_get_rotation (self->viewport);
+  view.flip_h = lb_viewport_get_flip_horizontal (self->viewport);
+  view.has_area = FALSE;
+  view.has_window = TRUE;
+  lb_viewport_get_window (self->viewport, &view.window_center, &view.window_width);
+  lb_annotation_set_set_view (set, &view);
+  return set;
+}
+
 /* Any image of the study: the one shown or one left with marks not saved. */
 gboolean
 lb_study_view_has_unsaved_annotations (LbStudyView *self)

@@ -3,6 +3,7 @@
 
 #include <gtk/gtk.h>
 
+#include "lb-annotation.h"
 #include "lb-decision.h"
 #include "lb-dicom.h"
 #include "lb-study.h"
@@ -40,6 +41,7 @@ GBytes        *lb_study_view_build_presentation_state (LbStudyView  *self,
 void           lb_study_view_presentation_state_saved (LbStudyView *self,
                                                        GBytes      *bytes);
 gboolean       lb_study_view_has_unsaved_annotations (LbStudyView *self);
+LbAnnotationSet *lb_study_view_dup_export_annotations (LbStudyView *self);
 void           lb_study_view_save_all_annotations (LbStudyView *self);
 void           lb_study_view_discard_annotations (LbStudyView *self);
 void           lb_study_view_ask_unsaved    (LbStudyView *self,

@@ -1051,8 +1051,8 @@ exported_cb (LbWindow   *self,
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
 }
 
-/* Ctrl+E: the comparison's images, or the study's current image (its
- * marks stay in the study view: exported without them). */
+/* Ctrl+E: the comparison's images, or the study's current image with the
+ * marks shown on it. */
 static void
 export_action (GtkWidget  *widget,
                const char *action_name,
@@ -1078,8 +1078,15 @@ export_action (GtkWidget  *widget,
     }
   else if (g_strcmp0 (page, "study") == 0 && lb_study_view_get_current (self->study_view) != NULL)
     {
+      LbAnnotationSet *marks = lb_study_view_dup_export_annotations (self->study_view);
+
       images = g_ptr_array_new_with_free_func ((GDestroyNotify) lb_dicom_object_unref);
       g_ptr_array_add (images, lb_dicom_object_ref (lb_study_view_get_current (self->study_view)));
+      if (marks != NULL)
+        {
+          annotations = g_ptr_array_new_with_free_func (g_object_unref);
+          g_ptr_array_add (annotations, marks);
+        }
     }
   else
     return;

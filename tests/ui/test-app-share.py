@@ -21,6 +21,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lbui  # noqa: E402  (first: it clears G_DEBUG before GLib is loaded)
+import gi  # noqa: E402
 
 NOTE = "It hurts more since Tuesday."
 MY_NOTE = "The wound is healing well. Keep the dressing dry."
@@ -119,6 +120,29 @@ def press(node):
     except Exception as e:
         print("# do_action: %s" % e)
         return False
+
+
+def png_difference(a, b):
+    """How many pixels differ between two PNGs of one size (-1: sizes differ)."""
+    gi.require_version("GdkPixbuf", "2.0")
+    from gi.repository import GdkPixbuf
+    pa = GdkPixbuf.Pixbuf.new_from_file(a)
+    pb = GdkPixbuf.Pixbuf.new_from_file(b)
+    if (pa.get_width(), pa.get_height()) != (pb.get_width(), pb.get_height()):
+        return -1
+    da, db = pa.get_pixels(), pb.get_pixels()
+    n, step = pa.get_n_channels(), pa.get_rowstride()
+    nb, stepb = pb.get_n_channels(), pb.get_rowstride()
+    count = 0
+    for y in range(pa.get_height()):
+        ra = da[y * step:y * step + pa.get_width() * n]
+        rb = db[y * stepb:y * stepb + pb.get_width() * nb]
+        if ra == rb and n == nb:
+            continue
+        for x in range(pa.get_width()):
+            if ra[x * n:x * n + 3] != rb[x * nb:x * nb + 3]:
+                count += 1
+    return count
 
 
 def png_size(path):
@@ -379,6 +403,15 @@ try:
     written = lbui.wait_until(lambda: os.path.exists(out_png) and os.path.getsize(out_png) > 1000, timeout=60)
     tap.ok(written and png_size(out_png) == (1684, 1190),
            "a .png name writes a 1684 × 1190 PNG (%s)" % (png_size(out_png) if written else None,))
+    # The marks shown in the study view are burned in: the page differs
+    # from the same image exported without them (by the CLI, same options).
+    bare_png = os.path.join(tmp, "bare.png")
+    subprocess.run([os.environ["LIGHTBOX_CLI"], "export", os.path.join(tmp, "image-4.dcm"),
+                    "--out", bare_png, "--leave-out-identity", "--db", os.path.join(tmp, "cli-audit.db")],
+                   capture_output=True, timeout=120)
+    changed = png_difference(out_png, bare_png) if written and os.path.exists(bare_png) else -1
+    tap.ok(changed > 100, "the study view's marks are burned into its export (%d pixels differ "
+           "from the image exported without them)" % changed)
     kos = lbui.wait_until(lambda: len(lbui.orthanc_instances(STUDY % 4, "KO")) > kos_before
                           and lbui.orthanc_instances(STUDY % 4, "KO"), timeout=60) or []
     tap.ok(len(kos) == kos_before + 1, "one more KOS in the study (%d → %d)" % (kos_before, len(kos)))
