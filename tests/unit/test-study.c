@@ -77,6 +77,19 @@ test_dates (void)
   g_assert_cmpstr (full, ==, "2026-11-20 14:03");
   dt = lb_study_dup_datetime (study);
   g_assert_cmpint (g_date_time_get_second (dt), ==, 12);
+
+  /* A time of hours only; then a date that does not exist. */
+  {
+    g_autofree char *hours = NULL, *bad = NULL;
+
+    lb_study_set_study_time (study, "09");
+    hours = lb_study_dup_display_date (study);
+    g_assert_cmpstr (hours, ==, "2026-11-20 09:00");
+    lb_study_set_study_date (study, "20260230");
+    bad = lb_study_dup_display_date (study);
+    g_assert_cmpstr (bad, ==, "");
+    g_assert_null (lb_study_dup_datetime (study));
+  }
 }
 
 static void
