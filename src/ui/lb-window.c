@@ -24,6 +24,7 @@ struct _LbWindow
   AdwApplicationWindow parent_instance;
 
   AdwToastOverlay *toast_overlay;
+  LbStudy *pending_study;          /* to open once unsaved marks are dealt with */
   AdwWindowTitle *window_title;
   AdwLeaflet *leaflet;
   LbWorklistView *worklist;
@@ -562,68 +563,32 @@ load_study (LbWindow *self,
                        study_loaded_cb, self);
 }
 
-typedef struct {
-  LbWindow *self;
-  LbStudy *study;
-} PendingOpen;
-
 static void
-pending_open_free (gpointer data, GClosure *closure)
+open_pending_study_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
 {
-  PendingOpen *p = data;
+  LbWindow *self = LB_WINDOW (widget);
+  g_autoptr (LbStudy) study = g_steal_pointer (&self->pending_study);
 
-  g_object_unref (p->self);
-  g_object_unref (p->study);
-  g_free (p);
-}
-
-static void
-leave_response_cb (AdwMessageDialog *dialog,
-                   const char       *response,
-                   PendingOpen      *p)
-{
-  if (g_str_equal (response, "save"))
-    {
-      lb_study_view_save_all_annotations (p->self->study_view);
-      if (lb_study_view_has_unsaved_annotations (p->self->study_view))
-        return;
-    }
-  else if (!g_str_equal (response, "discard"))
-    return;
-  load_study (p->self, p->study);
+  if (study != NULL)
+    load_study (self, study);
 }
 
 /* Leaving a study with marks not saved asks first (Save / Discard /
- * Cancel), as leaving an image does in the study view. */
+ * Cancel, lb_study_view_ask_unsaved()), as closing the window does. */
 static void
 open_study (LbWindow *self,
             LbStudy  *study)
 {
-  PendingOpen *p;
-  GtkWidget *dialog;
-
   if (!lb_study_view_has_unsaved_annotations (self->study_view) ||
       lb_study_view_get_study (self->study_view) == study)
     {
       load_study (self, study);
       return;
     }
-  p = g_new0 (PendingOpen, 1);
-  p->self = g_object_ref (self);
-  p->study = g_object_ref (study);
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Save Annotations?"),
-                                   _("This image has marks that are not saved. They are lost unless saved."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "discard", _("_Discard"),
-                                    "save", _("_Save"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect_data (dialog, "response", G_CALLBACK (leave_response_cb), p, pending_open_free, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  g_set_object (&self->pending_study, study);
+  lb_study_view_ask_unsaved (self->study_view, GTK_WIDGET (self), "win.open-pending-study");
 }
 
 static void
@@ -1001,6 +966,7 @@ lb_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), LB_TYPE_WINDOW);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->study_cancellable);
+  g_clear_object (&self->pending_study);
   g_clear_object (&self->sender);
   g_clear_object (&self->store);
   g_clear_pointer (&self->study_kos, g_ptr_array_unref);
@@ -1122,6 +1088,7 @@ lb_window_class_init (LbWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, show_rejected_toggled_cb);
 
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "win.open-pending-study", NULL, open_pending_study_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   /* In the study view, J / K (and Alt+↓ / Alt+↑) open the next or previous
    * study without going back to the list; in the list they only move. */
